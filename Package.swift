@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+//
+// skbpf — eBPF for kernel-style socket buffers, in user space.
+// The target graph is the architecture (see Documentation/ and STYLE):
+//   BPFISA <- BPFABI <- BPFVerifier <- BPFVM <- Datapath <- SKBPFCommands <- skbpf
+//   BPFObject, PacketIO <- SKBPFCommands;  PacketBuffer <- BPFVM, Datapath, PacketIO
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "skbpf",
+    products: [
+        .executable(name: "skbpf", targets: ["skbpf"]),
+        .library(name: "BPFISA", targets: ["BPFISA"]),
+        .library(name: "BPFVM", targets: ["BPFVM"]),
+        .library(name: "BPFObject", targets: ["BPFObject"]),
+        .library(name: "SKBPFCommands", targets: ["SKBPFCommands"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "BPFISA", swiftSettings: strictSettings),
+        .target(name: "BPFObject", dependencies: ["BPFISA"], swiftSettings: strictSettings),
+        .target(
+            name: "BPFVM", dependencies: ["BPFISA"],
+            swiftSettings: strictSettings),
+        .target(
+            name: "SKBPFCommands",
+            dependencies: [
+                "BPFISA", "BPFObject", "BPFVM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(name: "skbpf", dependencies: ["SKBPFCommands"], swiftSettings: strictSettings),
+
+        .target(name: "TestSupport", dependencies: ["BPFISA", "SKBPFCommands"], path: "Tests/TestSupport"),
+        .testTarget(name: "BPFISATests", dependencies: ["BPFISA", "BPFObject", "TestSupport"]),
+        .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "TestSupport"]),
+        .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "TestSupport"]),
+        .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
+    ]
+)

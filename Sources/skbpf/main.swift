@@ -1,0 +1,3 @@
+import SKBPFCommands
+
+SKBPF.main()
