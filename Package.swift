@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "skbpf", targets: ["skbpf"]),
         .library(name: "BPFISA", targets: ["BPFISA"]),
         .library(name: "BPFVM", targets: ["BPFVM"]),
+        .library(name: "PacketBuffer", targets: ["PacketBuffer"]),
+        .library(name: "BPFABI", targets: ["BPFABI"]),
         .library(name: "BPFObject", targets: ["BPFObject"]),
         .library(name: "SKBPFCommands", targets: ["SKBPFCommands"]),
     ],
@@ -25,6 +27,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "BPFISA", swiftSettings: strictSettings),
+        .target(name: "PacketBuffer", swiftSettings: strictSettings),
+        .target(name: "BPFABI", dependencies: ["BPFISA"], swiftSettings: strictSettings),
         .target(name: "BPFObject", dependencies: ["BPFISA"], swiftSettings: strictSettings),
         .target(
             name: "BPFVM", dependencies: ["BPFISA"],
@@ -40,8 +44,11 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["BPFISA", "SKBPFCommands"], path: "Tests/TestSupport"),
         .testTarget(name: "BPFISATests", dependencies: ["BPFISA", "BPFObject", "TestSupport"]),
+        .testTarget(name: "PacketBufferTests", dependencies: ["PacketBuffer"]),
+        .testTarget(name: "BPFABITests", dependencies: ["BPFABI", "BPFISA"]),
         .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "TestSupport"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"]),
     ]
 )

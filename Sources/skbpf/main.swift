@@ -1,3 +1,3 @@
 import SKBPFCommands
 
-SKBPF.main()
+SKBPF.runAsMain()

@@ -1,0 +1,96 @@
+import BPFISA
+import BPFObject
+import Foundation
+
+/// A program file as the commands accept it: an ELF object, assembly text or raw bytecode.
+/// The format is detected from the content (ELF magic; text; else 8-byte slots).
+struct ProgramFile {
+    enum Format: String {
+        case elf = "ELF object"
+        case assembly
+        case raw = "raw bytecode"
+    }
+
+    /// One program in the file (an ELF object may hold several).
+    struct Entry {
+        var section: String
+        var name: String
+        var program: Program
+    }
+
+    var path: String
+    var format: Format
+    var entries: [Entry]
+
+    /// Reads and decodes `path`. Unreadable or empty input is a usage error (exit 2);
+    /// a program that does not decode or assemble is rejected (exit 1).
+    init(path: String, dialect: AssemblyDialect? = nil) throws(CommandFailure) {
+        self.path = path
+        let bytes = try Self.readBytes(path)
+        guard !bytes.isEmpty else { throw .usage("\(path): file is empty") }
+        if BPFObjectFile.isELF(bytes) {
+            format = .elf
+            do {
+                let object = try BPFObjectFile(bytes: bytes)
+                entries = object.programs.map { Entry(section: $0.sectionName, name: $0.name, program: $0.program) }
+            } catch {
+                throw .rejected("\(path): \(error)")
+            }
+            guard !entries.isEmpty else { throw .rejected("\(path): the object has no program sections") }
+        } else if let text = Self.text(bytes) {
+            format = .assembly
+            do {
+                let program = try Assembler.assemble(text, dialect: dialect, fileName: path)
+                entries = [Entry(section: "", name: Self.baseName(path), program: program)]
+            } catch {
+                throw .rejected("\(error)")
+            }
+        } else {
+            format = .raw
+            do {
+                entries = [Entry(section: "", name: Self.baseName(path), program: try Program(decoding: bytes))]
+            } catch {
+                throw .rejected("\(path): \(error)")
+            }
+        }
+    }
+
+    /// The single program to run: the one named by `section` (a section or function name),
+    /// or the only one in the file.
+    func select(section: String?) throws(CommandFailure) -> Entry {
+        if let section {
+            guard let entry = entries.first(where: { $0.section == section || $0.name == section }) else {
+                throw .usage("\(path): no program in section or function '\(section)' (have: \(listing))")
+            }
+            return entry
+        }
+        guard entries.count == 1 else {
+            throw .usage("\(path): holds \(entries.count) programs, choose one with --section (have: \(listing))")
+        }
+        return entries[0]
+    }
+
+    private var listing: String { entries.map { "\($0.section)/\($0.name)" }.joined(separator: ", ") }
+
+    static func readBytes(_ path: String) throws(CommandFailure) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw .usage("\(path): \(isDirectory.boolValue ? "is a directory" : "cannot be read")")
+            }
+            throw .usage("\(path): no such file")
+        }
+        return [UInt8](data)
+    }
+
+    /// The file as text if it is UTF-8 without control characters other than whitespace:
+    /// bytecode almost always holds zero bytes, text never does.
+    static func text(_ bytes: [UInt8]) -> String? {
+        guard !bytes.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0a && $0 != 0x0d }) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    static func baseName(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
+    }
+}
