@@ -42,7 +42,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(name: "skbpf", dependencies: ["SKBPFCommands"], swiftSettings: strictSettings),
 
-        .target(name: "TestSupport", dependencies: ["BPFISA", "SKBPFCommands"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BPFISATests", dependencies: ["BPFISA", "BPFObject", "TestSupport"]),
         .testTarget(name: "PacketBufferTests", dependencies: ["PacketBuffer"]),
         .testTarget(name: "BPFABITests", dependencies: ["BPFABI", "BPFISA"]),

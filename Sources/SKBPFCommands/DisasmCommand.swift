@@ -5,7 +5,8 @@ import BPFISA
 struct DisasmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disasm",
-        abstract: "Disassemble an ELF object, raw bytecode or assembly file.")
+        abstract: "Disassemble an ELF object, raw bytecode or assembly file.",
+        discussion: "ELF objects are listed section by section with function labels, as llvm-objdump -d prints them.")
 
     @Argument(help: "Program file: ELF object, raw bytecode or assembly.")
     var program: String
@@ -13,20 +14,30 @@ struct DisasmCommand: ParsableCommand {
     @Option(help: "Output dialect: llvm (default, as llvm-objdump prints) or conformance.")
     var dialect: AssemblyDialect = .llvm
 
-    @Option(help: "Only the program in this ELF section (or with this function name).")
+    @Option(help: "Only this ELF section (or the function of this name).")
     var section: String?
 
     func run() throws {
         let file = try ProgramFile(path: program)
-        let entries = try section.map { [try file.select(section: $0)] } ?? file.entries
         let disassembler = Disassembler(dialect: dialect)
-        for (index, entry) in entries.enumerated() {
-            if file.format == .elf {
-                if index > 0 { print() }
-                print("Disassembly of section \(entry.section):\n")
-                print("\(entry.name):")
+        guard file.format == .elf else {
+            print(disassembler.listing(of: try file.select(section: section).program), terminator: "")
+            return
+        }
+        var sections = file.codeSections
+        if let section {
+            sections = sections.filter { $0.section.name == section }
+            if sections.isEmpty {
+                // A function name: list just that program.
+                let entry = try file.select(section: section)
+                print(disassembler.listing(of: entry.program, symbols: [0: entry.name]), terminator: "")
+                return
             }
-            print(disassembler.listing(of: entry.program), terminator: "")
+        }
+        for (index, code) in sections.enumerated() {
+            if index > 0 { print() }
+            print("Disassembly of section \(code.section.name):\n")
+            print(disassembler.listing(of: code.program, symbols: code.symbols), terminator: "")
         }
     }
 }

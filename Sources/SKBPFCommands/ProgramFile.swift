@@ -20,7 +20,10 @@ struct ProgramFile {
 
     var path: String
     var format: Format
+    /// The runnable programs (for ELF: not the `.text` subprograms they call).
     var entries: [Entry]
+    /// For ELF objects: every code section, as `llvm-objdump -d` lists them.
+    var codeSections: [ObjectCodeSection] = []
 
     /// Reads and decodes `path`. Unreadable or empty input is a usage error (exit 2);
     /// a program that does not decode or assemble is rejected (exit 1).
@@ -32,7 +35,10 @@ struct ProgramFile {
             format = .elf
             do {
                 let object = try BPFObjectFile(bytes: bytes)
-                entries = object.programs.map { Entry(section: $0.sectionName, name: $0.name, program: $0.program) }
+                entries = object.programs.filter { !$0.isSubprogram }.map {
+                    Entry(section: $0.sectionName, name: $0.name, program: $0.program)
+                }
+                codeSections = object.codeSections
             } catch {
                 throw .rejected("\(path): \(error)")
             }

@@ -1,0 +1,25 @@
+// drop_icmp: a tc program that drops IPv4 ICMP (TC_ACT_SHOT) and passes everything else
+// (TC_ACT_OK). Parses Ethernet and IPv4 with the bounds checks the verifier demands.
+#include "skbpf.h"
+
+SEC("tc")
+int drop_icmp(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	struct ethhdr *eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return TC_ACT_OK;
+	if (eth->h_proto != bpf_htons(ETH_P_IP))
+		return TC_ACT_OK;
+
+	struct iphdr *ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end)
+		return TC_ACT_OK;
+	if (ip->protocol == IPPROTO_ICMP)
+		return TC_ACT_SHOT;
+	return TC_ACT_OK;
+}
+
+char _license[] SEC("license") = "GPL";
