@@ -68,8 +68,12 @@ public struct ConformanceVector: Sendable {
             }
             switch section.name {
             case "asm":
-                let file = section.argument.map { "\($0)" } ?? path
-                program = .assembly(try referenced(), file: file)
+                if let file = section.argument {
+                    program = .assembly(try referenced(), file: file)
+                } else {
+                    // Blank lines in front keep assembler diagnostics at the vector file's line numbers.
+                    program = .assembly(String(repeating: "\n", count: section.line) + body, file: path)
+                }
             case "raw":
                 program = .raw(try Self.hexBytes(body, path: path, line: section.line))
             case "mem":
