@@ -37,6 +37,8 @@ public struct DecodingError: Error, Hashable, Sendable, CustomStringConvertible 
         case jumpIntoLoadImmediate(target: Int)
         case callOutOfRange(target: Int)
         case callIntoLoadImmediate(target: Int)
+        case jumpOutOfFunction(target: Int)
+        case functionFallsThrough
     }
 
     /// Index of the 8-byte slot where the problem is.
@@ -59,6 +61,8 @@ public struct DecodingError: Error, Hashable, Sendable, CustomStringConvertible 
         case .jumpIntoLoadImmediate(let t): "jump to slot \(t) lands in the middle of an lddw"
         case .callOutOfRange(let t): "call to slot \(t) is outside the program"
         case .callIntoLoadImmediate(let t): "call to slot \(t) lands in the middle of an lddw"
+        case .jumpOutOfFunction(let t): "jump to slot \(t) leaves its function (jumps stay inside a function; use call)"
+        case .functionFallsThrough: "last instruction of a function is not exit or an unconditional jump (it would fall through)"
         }
         return "slot \(slotIndex): \(what)"
     }

@@ -35,8 +35,58 @@ extension Program {
         try validate()
     }
 
-    /// Checks every instruction's fields and every jump, call and code-address target.
+    /// Checks every instruction's fields, every jump, call and code-address target, and the
+    /// function structure the kernel's `check_subprogs` demands: jumps stay inside their function
+    /// and every function ends in `exit` or an unconditional jump.
     public func validate() throws(DecodingError) {
+        try validateInstructionsAndTargets()
+        try validateFunctions()
+    }
+
+    /// First slots of the program's functions: 0 and every local-call or code-address target.
+    public var functionStartSlots: [Int] {
+        var starts: Set<Int> = [0]
+        for index in instructions.indices {
+            switch instructions[index].kind {
+            case .call(.local)?, .loadImmediate64(.codeAddress)?:
+                if let target = targetSlot(ofInstruction: index) { starts.insert(target) }
+            default: break
+            }
+        }
+        return starts.sorted()
+    }
+
+    private func validateFunctions() throws(DecodingError) {
+        let starts = functionStartSlots
+        func functionIndex(_ slot: Int) -> Int {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= slot { low = mid } else { high = mid - 1 }
+            }
+            return low
+        }
+        for index in instructions.indices {
+            let slot = slotIndex(ofInstruction: index)
+            switch instructions[index].kind {
+            case .jump?, .jumpAlways?:
+                let target = targetSlot(ofInstruction: index)!
+                if functionIndex(target) != functionIndex(slot) {
+                    throw DecodingError(slotIndex: slot, reason: .jumpOutOfFunction(target: target))
+                }
+            default: break
+            }
+            let isLastOfFunction = index == instructions.count - 1 || starts.contains(slotIndex(ofInstruction: index + 1))
+            if isLastOfFunction {
+                switch instructions[index].kind {
+                case .exit?, .jumpAlways?: break
+                default: throw DecodingError(slotIndex: slot, reason: .functionFallsThrough)
+                }
+            }
+        }
+    }
+
+    private func validateInstructionsAndTargets() throws(DecodingError) {
         guard !instructions.isEmpty else { throw DecodingError(slotIndex: 0, reason: .empty) }
         for index in instructions.indices {
             let slot = slotIndex(ofInstruction: index)

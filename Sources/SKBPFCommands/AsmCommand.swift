@@ -1,5 +1,5 @@
-import ArgumentParser
-import BPFISA
+public import ArgumentParser
+public import BPFISA
 import Foundation
 
 /// `skbpf asm IN [-o OUT]`: assemble text into raw bytecode.

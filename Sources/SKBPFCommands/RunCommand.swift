@@ -46,9 +46,10 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CommandFailure.rejected("\(program): \(error)")
         }
+        let interpreter = Interpreter(program: executable)
         let measurement = try memory.withUnsafeMutableBytes { buffer throws(CommandFailure) in
             do throws(Trap) {
-                return try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try executable.run(memory: buffer) }
+                return try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try interpreter.run(memory: buffer) }
             } catch {
                 throw CommandFailure.rejected("\(program): \(error)")
             }

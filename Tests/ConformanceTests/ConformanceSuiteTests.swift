@@ -32,11 +32,22 @@ import Testing
         try expectPass(file)
     }
 
+    /// ubpf vectors whose expectation is ubpf's own limit, not RFC 9669's or Linux's.
+    static let ubpfOnlyLimits: [String: String] = [
+        "err-unknown-opcode.data": "0x06 is JMP32 JA (gotol), valid in RFC 9669 and Linux; ubpf lacks it",
+        "err-too-many-instructions.data": "65,537 instructions: ubpf's limit is 65,536; Linux's is 1,000,000",
+    ]
+
     @Test(.enabled(if: SharedFixtures.conformance != nil, "../shared/conformance not found"),
           arguments: ubpfTests)
     func ubpfVector(_ file: URL) throws {
         let vector = try ConformanceVector.load(path: file.path)
-        switch ConformanceRunner().run(vector) {
+        let outcome = ConformanceRunner().run(vector)
+        if let reason = Self.ubpfOnlyLimits[file.lastPathComponent] {
+            withKnownIssue(Comment(rawValue: reason)) { #expect(outcome == .passed) }
+            return
+        }
+        switch outcome {
         case .passed: break
         case .skipped(let reason):
             // Only the cases built for other harnesses (ELF from Python, VM API misuse) may skip.

@@ -124,6 +124,10 @@ enum AssemblyMessage {
             "call target out of range: slot \(target) is outside the program (slots 0-\(slotCount - 1))"
         case .callIntoLoadImmediate(let target):
             "call target slot \(target) is the second half of an lddw"
+        case .jumpOutOfFunction(let target):
+            "jump target slot \(target) is in another function (jumps stay inside a function; use call)"
+        case .functionFallsThrough:
+            "the function's last instruction is not exit or an unconditional jump: execution would fall through"
         case .lengthNotMultipleOfSlot, .truncatedLoadImmediate, .badLoadImmediateSecondSlot:
             "internal assembler error: \(DecodingError(slotIndex: 0, reason: reason))"
         }

@@ -5,7 +5,8 @@ import BPFISA
 /// The format: `#` comment lines, then sections opened by `-- name` lines:
 /// ```
 /// -- asm            program text (conformance dialect); `-- asm @ FILE` reads it from FILE
-/// -- raw            program as hex bytes, 8 per slot
+/// -- raw            program as hex bytes, or one 64-bit number per slot (its little-endian encoding);
+///                   with `-- asm` too, the assembler's output must equal it
 /// -- mem            input memory as hex bytes; `-- mem @ FILE` reads hex from FILE
 /// -- result         expected r0, hex
 /// -- error          the program must be refused or fail (text is the reference tool's wording)
@@ -17,13 +18,11 @@ import BPFISA
 /// ```
 /// Any other section name is an error: nothing is skipped silently.
 public struct ConformanceVector: Sendable {
-    public enum ProgramSource: Sendable, Equatable {
-        case assembly(String, file: String)
-        case raw([UInt8])
-    }
-
     public var path: String
-    public var program: ProgramSource?
+    /// Program text (conformance dialect) and the file it came from.
+    public var assembly: (text: String, file: String)?
+    /// Program bytecode.
+    public var raw: [UInt8]?
     public var memory: [UInt8]
     public var expectedResult: UInt64?
     /// The expected failure text, when the vector expects the program to be refused or to fail.
@@ -69,13 +68,13 @@ public struct ConformanceVector: Sendable {
             switch section.name {
             case "asm":
                 if let file = section.argument {
-                    program = .assembly(try referenced(), file: file)
+                    assembly = (try referenced(), file)
                 } else {
                     // Blank lines in front keep assembler diagnostics at the vector file's line numbers.
-                    program = .assembly(String(repeating: "\n", count: section.line) + body, file: path)
+                    assembly = (String(repeating: "\n", count: section.line) + body, path)
                 }
             case "raw":
-                program = .raw(try Self.hexBytes(body, path: path, line: section.line))
+                raw = try Self.hexBytes(body, path: path, line: section.line, wordsAreSlots: true)
             case "mem":
                 memory = try Self.hexBytes(try referenced(), path: path, line: section.line)
             case "result":
@@ -94,19 +93,28 @@ public struct ConformanceVector: Sendable {
                 throw .init(path: path, line: section.line, message: "unknown section '-- \(section.name)'")
             }
         }
-        if skipReason == nil, program == nil {
+        if skipReason == nil, assembly == nil, raw == nil {
             throw .init(path: path, line: 1, message: "no program: expected an '-- asm' or '-- raw' section")
         }
-        if skipReason == nil, expectedResult == nil, expectedError == nil {
-            throw .init(path: path, line: 1, message: "no expectation: expected '-- result' or '-- error'")
+        if skipReason == nil, expectedResult == nil, expectedError == nil, assembly == nil || raw == nil {
+            throw .init(path: path, line: 1,
+                        message: "no expectation: expected '-- result', '-- error', or both '-- asm' and '-- raw'")
         }
     }
 
-    static func hexBytes(_ text: String, path: String, line: Int) throws(ConformanceVectorError) -> [UInt8] {
+    /// Hex bytes: `aa bb`, `aabb`, hexdump lines (`0x0010:  0026 622f`, offsets skipped), and with
+    /// `wordsAreSlots` a `0x` number of 16 digits as one instruction slot in little-endian order.
+    public static func hexBytes(
+        _ text: String, path: String, line: Int, wordsAreSlots: Bool = false
+    ) throws(ConformanceVectorError) -> [UInt8] {
         var bytes: [UInt8] = []
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            for token in content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            for token in content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }) where !token.hasSuffix(":") {
+                if wordsAreSlots, token.hasPrefix("0x"), token.count == 18, let word = UInt64(token.dropFirst(2), radix: 16) {
+                    for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+                    continue
+                }
                 let digits = token.hasPrefix("0x") ? token.dropFirst(2) : token[...]
                 guard !digits.isEmpty, digits.count % 2 == 0 else {
                     throw .init(path: path, line: line + 1 + offset, message: "'\(token)' is not a hex byte")

@@ -1,0 +1,38 @@
+public import BPFISA
+
+/// Whether a run checks every memory access (for programs nothing has proven safe) or trusts them.
+public enum ExecutionMode: Sendable, Hashable {
+    /// Every load, store and atomic is checked against the run's regions; an instruction budget
+    /// stops endless loops. The mode for unverified programs.
+    case checked
+    /// No per-access checks and no budget: only for programs a verifier proved safe, or runs
+    /// the user explicitly trusts. Nothing protects the process from a wrong program.
+    case unchecked
+}
+
+/// A program translated for the interpreter: pre-decoded ops and the helpers it calls.
+/// Immutable and shareable; each worker runs it with its own ``Interpreter``.
+public struct ExecutableProgram: Sendable {
+    public let mode: ExecutionMode
+    /// The program as loaded.
+    public let program: Program
+    let ops: [Op]
+    let slotOfOp: [Int]
+    let helperTable: [HelperFunction]
+    let registry: HelperRegistry
+
+    /// Translates `program`; fails on an invalid program, an unknown helper id or a feature
+    /// that needs a loader (map references).
+    public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked) throws(LoadError) {
+        let output = try Translator(program: program, helpers: helpers).translate()
+        self.mode = mode
+        self.program = program
+        self.ops = output.ops
+        self.slotOfOp = output.slotOfOp
+        self.helperTable = output.helperTable
+        self.registry = helpers
+    }
+
+    /// Number of pre-decoded operations.
+    public var operationCount: Int { ops.count }
+}

@@ -1,0 +1,146 @@
+// RFC 9669 arithmetic where Swift would trap: division by zero gives 0, modulo by zero keeps
+// dst, INT_MIN / -1 wraps, and the 32-bit forms look only at the low 32 bits of both operands
+// and zero the upper half of the result.
+
+@inline(__always)
+func signedDivide64(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    if src == 0 { return 0 }
+    return UInt64(bitPattern: Int64(bitPattern: dst).dividedReportingOverflow(by: Int64(bitPattern: src)).partialValue)
+}
+
+@inline(__always)
+func signedModulo64(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    if src == 0 { return dst }
+    return UInt64(bitPattern: Int64(bitPattern: dst).remainderReportingOverflow(dividingBy: Int64(bitPattern: src)).partialValue)
+}
+
+@inline(__always)
+func unsignedDivide32(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    let divisor = UInt32(truncatingIfNeeded: src)
+    return divisor == 0 ? 0 : UInt64(UInt32(truncatingIfNeeded: dst) / divisor)
+}
+
+@inline(__always)
+func unsignedModulo32(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    let divisor = UInt32(truncatingIfNeeded: src)
+    let dividend = UInt32(truncatingIfNeeded: dst)
+    return UInt64(divisor == 0 ? dividend : dividend % divisor)
+}
+
+@inline(__always)
+func signedDivide32(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    let divisor = Int32(truncatingIfNeeded: src)
+    if divisor == 0 { return 0 }
+    return UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: dst).dividedReportingOverflow(by: divisor).partialValue))
+}
+
+@inline(__always)
+func signedModulo32(_ dst: UInt64, _ src: UInt64) -> UInt64 {
+    let divisor = Int32(truncatingIfNeeded: src)
+    let dividend = Int32(truncatingIfNeeded: dst)
+    if divisor == 0 { return UInt64(UInt32(bitPattern: dividend)) }
+    return UInt64(UInt32(bitPattern: dividend.remainderReportingOverflow(dividingBy: divisor).partialValue))
+}
+
+extension Interpreter {
+    @inline(__always)
+    static func loadSize(_ code: OpCode) -> Int {
+        switch code {
+        case .ldxb, .ldxsb: 1
+        case .ldxh, .ldxsh: 2
+        case .ldxw, .ldxsw: 4
+        default: 8
+        }
+    }
+
+    @inline(__always)
+    static func storeSize(_ code: OpCode) -> Int {
+        switch code {
+        case .stb, .stxb: 1
+        case .sth, .stxh: 2
+        case .stw, .stxw: 4
+        default: 8
+        }
+    }
+
+    @inline(__always)
+    static func atomicSize(_ code: OpCode) -> Int {
+        switch code {
+        case .atomicAdd32, .atomicOr32, .atomicAnd32, .atomicXor32, .atomicFetchAdd32, .atomicFetchOr32,
+             .atomicFetchAnd32, .atomicFetchXor32, .atomicXchg32, .atomicCmpxchg32: 4
+        default: 8
+        }
+    }
+
+    /// Performs an atomic read-modify-write whose address was already checked.
+    /// Fetching forms put the old value in src (cmpxchg: in r0); 32-bit forms zero-extend it.
+    @inline(never)
+    static func atomic(_ code: OpCode, _ p: UnsafeMutableRawPointer, _ r: UnsafeMutablePointer<UInt64>, _ s: Int) {
+        if atomicSize(code) == 4 {
+            let old = p.loadUnaligned(as: UInt32.self)
+            let operand = UInt32(truncatingIfNeeded: r[s])
+            var new = old
+            switch code {
+            case .atomicAdd32, .atomicFetchAdd32: new = old &+ operand
+            case .atomicOr32, .atomicFetchOr32: new = old | operand
+            case .atomicAnd32, .atomicFetchAnd32: new = old & operand
+            case .atomicXor32, .atomicFetchXor32: new = old ^ operand
+            case .atomicXchg32: new = operand
+            default:  // cmpxchg32
+                if old == UInt32(truncatingIfNeeded: r[0]) { new = operand }
+            }
+            p.storeBytes(of: new, as: UInt32.self)
+            switch code {
+            case .atomicAdd32, .atomicOr32, .atomicAnd32, .atomicXor32: break
+            case .atomicCmpxchg32: r[0] = UInt64(old)
+            default: r[s] = UInt64(old)
+            }
+        } else {
+            let old = p.loadUnaligned(as: UInt64.self)
+            let operand = r[s]
+            var new = old
+            switch code {
+            case .atomicAdd64, .atomicFetchAdd64: new = old &+ operand
+            case .atomicOr64, .atomicFetchOr64: new = old | operand
+            case .atomicAnd64, .atomicFetchAnd64: new = old & operand
+            case .atomicXor64, .atomicFetchXor64: new = old ^ operand
+            case .atomicXchg64: new = operand
+            default:  // cmpxchg64
+                if old == r[0] { new = operand }
+            }
+            p.storeBytes(of: new, as: UInt64.self)
+            switch code {
+            case .atomicAdd64, .atomicOr64, .atomicAnd64, .atomicXor64: break
+            case .atomicCmpxchg64: r[0] = old
+            default: r[s] = old
+            }
+        }
+    }
+
+    /// LD_ABS/LD_IND: r0 = big-endian value at `imm (+ src)` in the packet. False when outside it.
+    /// The kernel computes the offset as a signed 32-bit sum; negative offsets (its ancillary
+    /// data area) are outside the packet here.
+    @inline(never)
+    static func packetLoad(_ op: Op, _ r: UnsafeMutablePointer<UInt64>, _ start: UInt64, _ length: UInt64) -> Bool {
+        var offset = Int64(Int32(truncatingIfNeeded: op.imm))
+        let size: Int64
+        switch op.code {
+        case .ldAbsB, .ldIndB: size = 1
+        case .ldAbsH, .ldIndH: size = 2
+        default: size = 4
+        }
+        switch op.code {
+        case .ldIndB, .ldIndH, .ldIndW:
+            offset = Int64(Int32(truncatingIfNeeded: offset &+ Int64(UInt32(truncatingIfNeeded: r[Int(op.src)]))))
+        default: break
+        }
+        guard start != 0, offset >= 0, offset + size <= Int64(length) else { return false }
+        let p = UnsafeRawPointer(bitPattern: UInt(start + UInt64(offset))).unsafelyUnwrapped
+        switch size {
+        case 1: r[0] = UInt64(p.load(as: UInt8.self))
+        case 2: r[0] = UInt64(UInt16(bigEndian: p.loadUnaligned(as: UInt16.self)))
+        default: r[0] = UInt64(UInt32(bigEndian: p.loadUnaligned(as: UInt32.self)))
+        }
+        return true
+    }
+}

@@ -1,0 +1,196 @@
+import BPFISA
+
+/// Translates a validated ``Program`` into pre-decoded ``Op``s, once, before any run.
+///
+/// Jump offsets change unit here: the program counts 8-byte slots (an LDDW takes two), the
+/// op array counts ops (an LDDW is one `mov64I`). Helper ids become indexes into the run's
+/// helper table, so an unknown id is a load error, not a run-time surprise.
+struct Translator {
+    let program: Program
+    let helpers: HelperRegistry
+
+    struct Output {
+        var ops: [Op]
+        /// `slotOfOp[i]` is the slot where op `i` came from (for trap messages).
+        var slotOfOp: [Int]
+        /// Helpers referenced by `callHelper` ops, in table order.
+        var helperTable: [HelperFunction]
+    }
+
+    func translate() throws(LoadError) -> Output {
+        do { try program.validate() } catch { throw .invalidProgram(error) }
+        var ops = [Op]()
+        ops.reserveCapacity(program.instructions.count)
+        var helperTable = [HelperFunction]()
+        var helperIndex = [Int32: Int]()
+        for (index, insn) in program.instructions.enumerated() {
+            let slot = program.slotIndex(ofInstruction: index)
+            guard let kind = insn.kind else { throw .invalidProgram(DecodingError(slotIndex: slot, reason: .empty)) }
+            var op = try translate(insn, kind: kind, index: index, slot: slot)
+            if op.code == .callHelper {
+                let id = insn.imm32
+                guard let helper = helpers[id] else { throw .unknownHelper(id: id, slotIndex: slot) }
+                if let existing = helperIndex[id] {
+                    op.imm = UInt64(existing)
+                } else {
+                    helperIndex[id] = helperTable.count
+                    op.imm = UInt64(helperTable.count)
+                    helperTable.append(helper)
+                }
+            }
+            ops.append(op)
+        }
+        let slotOfOp = program.instructions.indices.map { program.slotIndex(ofInstruction: $0) }
+        return Output(ops: ops, slotOfOp: slotOfOp, helperTable: helperTable)
+    }
+
+    /// Op distance from the op after `index` to the instruction the slot-relative jump names.
+    private func opDistance(from index: Int) -> Int32 {
+        // validate() proved the target is an instruction start inside the program.
+        let target = program.instructionIndex(atSlot: program.targetSlot(ofInstruction: index)!)!
+        return Int32(target - (index + 1))
+    }
+
+    private func translate(_ insn: Instruction, kind: InstructionKind, index: Int, slot: Int) throws(LoadError) -> Op {
+        let dst = insn.dst, src = insn.src
+        let imm = UInt64(bitPattern: insn.imm)
+        switch kind {
+        case .alu(let operation, let is64, let source, let signed):
+            let code = Self.aluCode(operation, is64: is64, register: source == .register, signed: signed)
+            return Op(code, dst: dst, src: src, imm: imm)
+        case .moveSignExtend(let bits, let is64):
+            let code: OpCode = switch (bits, is64) {
+            case (8, true): .movsx8to64
+            case (16, true): .movsx16to64
+            case (32, _): .movsx32to64
+            case (8, false): .movsx8to32
+            default: .movsx16to32
+            }
+            return Op(code, dst: dst, src: src)
+        case .byteSwap(let conversion, let bits):
+            let code: OpCode = switch (conversion, bits) {
+            case (.toLittleEndian, 16): .truncate16
+            case (.toLittleEndian, 32): .truncate32
+            case (.toLittleEndian, _): .nop
+            case (_, 16): .swap16
+            case (_, 32): .swap32
+            default: .swap64
+            }
+            return Op(code, dst: dst)
+        case .jumpAlways:
+            return Op(.ja, offset: opDistance(from: index))
+        case .jump(let operation, let is32, let source):
+            let code = Self.jumpCode(operation, is32: is32, register: source == .register)
+            return Op(code, dst: dst, src: src, offset: opDistance(from: index), imm: imm)
+        case .call(.helper):
+            return Op(.callHelper, imm: imm)
+        case .call(.local):
+            return Op(.callLocal, offset: opDistance(from: index))
+        case .call(.kernelFunction):
+            throw .unsupported("kfunc call (src 2)", slotIndex: slot)
+        case .callRegister:
+            return Op(.callRegister, dst: dst)
+        case .exit:
+            return Op(.exit)
+        case .loadImmediate64(.value):
+            return Op(.mov64I, dst: dst, imm: imm)
+        case .loadImmediate64(let pseudo):
+            throw .unsupported("lddw with pseudo source \(pseudo) (maps and relocations need an ELF loader)", slotIndex: slot)
+        case .load(let size, let signExtend):
+            let code: OpCode
+            if src == Register.r10.rawValue && !signExtend && Self.isInFrame(insn.offset, size) {
+                code = [.ldxbStack, .ldxhStack, .ldxwStack, .ldxdwStack][Self.sizeIndex(size)]
+            } else if signExtend {
+                code = [.ldxsb, .ldxsh, .ldxsw, .ldxsw][Self.sizeIndex(size)]
+            } else {
+                code = [.ldxb, .ldxh, .ldxw, .ldxdw][Self.sizeIndex(size)]
+            }
+            return Op(code, dst: dst, src: src, offset: Int32(insn.offset))
+        case .store(let size, let source):
+            let onStack = dst == Register.r10.rawValue && Self.isInFrame(insn.offset, size)
+            let codes: [OpCode] = switch (source, onStack) {
+            case (.immediate, true): [.stbStack, .sthStack, .stwStack, .stdwStack]
+            case (.immediate, false): [.stb, .sth, .stw, .stdw]
+            case (.register, true): [.stxbStack, .stxhStack, .stxwStack, .stxdwStack]
+            case (.register, false): [.stxb, .stxh, .stxw, .stxdw]
+            }
+            return Op(codes[Self.sizeIndex(size)], dst: dst, src: src, offset: Int32(insn.offset), imm: imm)
+        case .atomic(let operation, let fetch, let size):
+            let is64 = size == .doubleWord
+            let code: OpCode = switch (operation, fetch) {
+            case (.add, false): is64 ? .atomicAdd64 : .atomicAdd32
+            case (.or, false): is64 ? .atomicOr64 : .atomicOr32
+            case (.and, false): is64 ? .atomicAnd64 : .atomicAnd32
+            case (.xor, false): is64 ? .atomicXor64 : .atomicXor32
+            case (.add, true): is64 ? .atomicFetchAdd64 : .atomicFetchAdd32
+            case (.or, true): is64 ? .atomicFetchOr64 : .atomicFetchOr32
+            case (.and, true): is64 ? .atomicFetchAnd64 : .atomicFetchAnd32
+            case (.xor, true): is64 ? .atomicFetchXor64 : .atomicFetchXor32
+            case (.exchange, _): is64 ? .atomicXchg64 : .atomicXchg32
+            case (.compareExchange, _): is64 ? .atomicCmpxchg64 : .atomicCmpxchg32
+            }
+            return Op(code, dst: dst, src: src, offset: Int32(insn.offset))
+        case .packetLoad(let size, let indirect):
+            let codes: [OpCode] = indirect ? [.ldIndB, .ldIndH, .ldIndW] : [.ldAbsB, .ldAbsH, .ldAbsW]
+            let code = switch size {
+            case .byte: codes[0]
+            case .half: codes[1]
+            default: codes[2]
+            }
+            return Op(code, src: src, imm: imm)
+        }
+    }
+
+    /// True when `r10 + offset` with `size` bytes lies inside the current 512-byte frame:
+    /// r10 is read-only, so such accesses need no run-time check.
+    static func isInFrame(_ offset: Int16, _ size: AccessSize) -> Bool {
+        offset < 0 && Int(offset) >= -Interpreter.stackFrameSize && Int(offset) + size.byteCount <= 0
+    }
+
+    static func sizeIndex(_ size: AccessSize) -> Int {
+        switch size {
+        case .byte: 0
+        case .half: 1
+        case .word: 2
+        case .doubleWord: 3
+        }
+    }
+
+    static func aluCode(_ op: ALUOperation, is64: Bool, register: Bool, signed: Bool) -> OpCode {
+        let pair: (OpCode, OpCode, OpCode, OpCode) = switch op {   // (64I, 64R, 32I, 32R)
+        case .add: (.add64I, .add64R, .add32I, .add32R)
+        case .sub: (.sub64I, .sub64R, .sub32I, .sub32R)
+        case .mul: (.mul64I, .mul64R, .mul32I, .mul32R)
+        case .div: signed ? (.sdiv64I, .sdiv64R, .sdiv32I, .sdiv32R) : (.div64I, .div64R, .div32I, .div32R)
+        case .or: (.or64I, .or64R, .or32I, .or32R)
+        case .and: (.and64I, .and64R, .and32I, .and32R)
+        case .lsh: (.lsh64I, .lsh64R, .lsh32I, .lsh32R)
+        case .rsh: (.rsh64I, .rsh64R, .rsh32I, .rsh32R)
+        case .neg: (.neg64, .neg64, .neg32, .neg32)
+        case .mod: signed ? (.smod64I, .smod64R, .smod32I, .smod32R) : (.mod64I, .mod64R, .mod32I, .mod32R)
+        case .xor: (.xor64I, .xor64R, .xor32I, .xor32R)
+        case .mov: (.mov64I, .mov64R, .mov32I, .mov32R)
+        case .arsh: (.arsh64I, .arsh64R, .arsh32I, .arsh32R)
+        case .end: (.nop, .nop, .nop, .nop)  // handled as .byteSwap
+        }
+        return is64 ? (register ? pair.1 : pair.0) : (register ? pair.3 : pair.2)
+    }
+
+    static func jumpCode(_ op: JumpOperation, is32: Bool, register: Bool) -> OpCode {
+        let codes: (OpCode, OpCode, OpCode, OpCode) = switch op {   // (64I, 64R, 32I, 32R)
+        case .jeq: (.jeq64I, .jeq64R, .jeq32I, .jeq32R)
+        case .jgt: (.jgt64I, .jgt64R, .jgt32I, .jgt32R)
+        case .jge: (.jge64I, .jge64R, .jge32I, .jge32R)
+        case .jset: (.jset64I, .jset64R, .jset32I, .jset32R)
+        case .jne: (.jne64I, .jne64R, .jne32I, .jne32R)
+        case .jsgt: (.jsgt64I, .jsgt64R, .jsgt32I, .jsgt32R)
+        case .jsge: (.jsge64I, .jsge64R, .jsge32I, .jsge32R)
+        case .jlt: (.jlt64I, .jlt64R, .jlt32I, .jlt32R)
+        case .jle: (.jle64I, .jle64R, .jle32I, .jle32R)
+        case .jslt: (.jslt64I, .jslt64R, .jslt32I, .jslt32R)
+        case .jsle: (.jsle64I, .jsle64R, .jsle32I, .jsle32R)
+        case .ja, .call, .exit: (.ja, .ja, .ja, .ja)  // not conditional: handled above
+        }
+        return is32 ? (register ? codes.3 : codes.2) : (register ? codes.1 : codes.0)
+    }
+}
