@@ -35,12 +35,9 @@ extension Program {
         try validate()
     }
 
-    /// Checks every instruction's fields, every jump, call and code-address target, and the
-    /// function structure the kernel's `check_subprogs` demands: jumps stay inside their function
-    /// and every function ends in `exit` or an unconditional jump.
+    /// Checks every instruction's fields and every jump, call and code-address target.
     public func validate() throws(DecodingError) {
         try validateInstructionsAndTargets()
-        try validateFunctions()
     }
 
     /// First slots of the program's functions: 0 and every local-call or code-address target.
@@ -56,7 +53,10 @@ extension Program {
         return starts.sorted()
     }
 
-    private func validateFunctions() throws(DecodingError) {
+    /// Checks the function structure the kernel's `check_subprogs` demands of a loaded program
+    /// (calls resolved): jumps stay inside their function and every function ends in `exit`
+    /// or an unconditional jump. Call after ``validate()``.
+    public func validateFunctions() throws(DecodingError) {
         let starts = functionStartSlots
         func functionIndex(_ slot: Int) -> Int {
             var low = 0, high = starts.count - 1

@@ -18,7 +18,10 @@ struct Translator {
     }
 
     func translate() throws(LoadError) -> Output {
-        do { try program.validate() } catch { throw .invalidProgram(error) }
+        do {
+            try program.validate()
+            try program.validateFunctions()
+        } catch { throw .invalidProgram(error) }
         var ops = [Op]()
         ops.reserveCapacity(program.instructions.count)
         var helperTable = [HelperFunction]()
