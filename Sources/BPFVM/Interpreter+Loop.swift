@@ -11,9 +11,11 @@ extension Interpreter {
         var executed = 0
         let budget = state.budget
         var checker = state.checker
-        defer {
+        // Written back only when the loop ends (a `defer` costs on every path out of the switch).
+        @inline(__always) func finish(_ status: RunStatus) -> RunStatus {
             state.executed = executed
             state.checker = checker
+            return status
         }
 
         @inline(__always) func fault(_ status: RunStatus, _ address: UInt64, _ size: Int, write: Bool) -> RunStatus {
@@ -21,7 +23,7 @@ extension Interpreter {
             state.faultAddress = address
             state.faultSize = size
             state.faultIsWrite = write
-            return status
+            return finish(status)
         }
         @inline(__always) func pointer(_ address: UInt64) -> UnsafeMutableRawPointer {
             UnsafeMutableRawPointer(bitPattern: UInt(address)).unsafelyUnwrapped
@@ -159,7 +161,7 @@ extension Interpreter {
                 case .value(let value): r[0] = value
                 case .stop(let value):
                     r[0] = value
-                    return .returned
+                    return finish(.returned)
                 case .fault(let message):
                     state.faultHelper = Int(op.imm)
                     state.owner.faultMessage = message
@@ -173,7 +175,7 @@ extension Interpreter {
                 case .value(let value): r[0] = value
                 case .stop(let value):
                     r[0] = value
-                    return .returned
+                    return finish(.returned)
                 case .fault(let message):
                     state.faultHelper = -1
                     state.faultHelperID = Int32(truncatingIfNeeded: r[d])
@@ -190,7 +192,7 @@ extension Interpreter {
                 checker.stackLow &-= UInt64(Interpreter.stackFrameSize)
                 pc += Int(op.offset)
             case .exit:
-                if state.depth == 0 { return .returned }
+                if state.depth == 0 { return finish(.returned) }
                 state.depth -= 1
                 let frame = state.frames[state.depth]
                 r[6] = frame.r6
@@ -270,7 +272,7 @@ extension Interpreter {
             case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
                 if !packetLoad(op, r, state.packetStart, state.packetLength) {
                     r[0] = 0  // the kernel ends the program with 0 when the offset is outside the packet
-                    return .returned
+                    return finish(.returned)
                 }
             }
         }

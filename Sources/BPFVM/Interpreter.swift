@@ -22,7 +22,8 @@ public final class Interpreter {
 
     public let program: ExecutableProgram
     /// Executed instructions after which a checked run traps; checked at backward jumps and calls.
-    public var instructionBudget: Int
+    /// (A `let`: a stored `var` of a class costs a dynamic exclusivity check on every run.)
+    public let instructionBudget: Int
 
     let registers: UnsafeMutablePointer<UInt64>
     /// The program's ops and helper table, copied into raw memory so a run retains nothing.

@@ -1,0 +1,24 @@
+// swift-tools-version:6.1
+// Benchmarks for skbpf (ordo-one/benchmark). Run from the repository root with `make bench`,
+// or here with `swift package --allow-writing-to-package-directory benchmark`.
+import PackageDescription
+
+let package = Package(
+    name: "skbpf-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "skbpf", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Interpreter",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BPFISA", package: "skbpf"),
+                .product(name: "BPFVM", package: "skbpf"),
+            ],
+            path: "Benchmarks/Interpreter",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)
