@@ -51,8 +51,18 @@ public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
             address < r.start ? r.start - address : (address >= r.start &+ UInt64(r.byteCount) ? address - r.start - UInt64(r.byteCount) : 0)
         }
         let region = regions.min { distance($0) < distance($1) }!
-        let offset = Int64(bitPattern: address &- region.start)
+        // Further than a page from every region: a wild pointer, not an off-by-some.
+        if distance(region) > 4096 {
+            let list = regions.map { "\($0.name) \($0.byteCount) bytes" }.joined(separator: ", ")
+            return " (no region nearby; the run has: \(list))"
+        }
         let readOnly = region.isWritable ? "" : ", read-only"
+        if region.name.hasPrefix("stack") {
+            // The deepest frame is the current one: name the address as the program does, from r10.
+            let fromFramePointer = Int64(bitPattern: address &- (region.start &+ UInt64(Interpreter.stackFrameSize)))
+            return " (\(region.name): \(region.byteCount) bytes, r10\(fromFramePointer < 0 ? "" : "+")\(fromFramePointer))"
+        }
+        let offset = Int64(bitPattern: address &- region.start)
         return " (\(region.name): \(region.byteCount) bytes\(readOnly), offset \(offset))"
     }
 }

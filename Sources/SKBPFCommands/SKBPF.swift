@@ -17,8 +17,10 @@ public struct SKBPF: ParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }  // --help, --version
+            if exitCode(for: error) == .success {  // --help, --version
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(CommandFailure.Kind.usage.rawValue)
         }
@@ -32,7 +34,12 @@ public struct SKBPF: ParsableCommand {
         } catch let exitCode as ExitCode {
             Foundation.exit(exitCode.rawValue)
         } catch {
-            FileHandle.standardError.write(Data("skbpf: error: \(error)\n".utf8))
+            // ArgumentParser's own errors (help requested by `skbpf` alone, validation) keep its wording.
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("skbpf: error: \(fullMessage(for: error))\n".utf8))
             Foundation.exit(CommandFailure.Kind.usage.rawValue)
         }
     }

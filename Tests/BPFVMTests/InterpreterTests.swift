@@ -46,7 +46,7 @@ import Testing
         #expect(try run("stb [%r10-512], 7\nldxb %r0, [%r10-512]\nexit").get().returnValue == 7)
         let t = try trap("stb [%r10-513], 7\nexit")
         guard case .outOfBounds(.write, 1, _, _) = t.kind else { Issue.record("\(t)"); return }
-        #expect(t.description.contains("stack frame"))
+        #expect(t.description.contains("stack frame: 512 bytes, r10-513"))
     }
 
     @Test func stackAtOrAboveTheFramePointerTraps() throws {
