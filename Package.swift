@@ -29,9 +29,9 @@ let package = Package(
         .target(name: "BPFISA", swiftSettings: strictSettings),
         .target(name: "PacketBuffer", swiftSettings: strictSettings),
         .target(name: "BPFABI", dependencies: ["BPFISA"], swiftSettings: strictSettings),
-        .target(name: "BPFObject", dependencies: ["BPFISA"], swiftSettings: strictSettings),
+        .target(name: "BPFObject", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(
-            name: "BPFVM", dependencies: ["BPFISA"],
+            name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "PacketBuffer"],
             swiftSettings: strictSettings),
         .target(
             name: "SKBPFCommands",
