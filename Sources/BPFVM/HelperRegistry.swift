@@ -31,7 +31,7 @@ public struct HelperCall {
     public func bytes(at address: UInt64, count: Int, writable: Bool) -> UnsafeMutableRawBufferPointer? {
         guard count >= 0 else { return nil }
         if count == 0 { return UnsafeMutableRawBufferPointer(start: nil, count: 0) }
-        guard memory.allows(address, count, write: writable) else { return nil }
+        guard memory.permits(address, count, write: writable) else { return nil }
         return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: UInt(address)), count: count)
     }
 }

@@ -11,29 +11,19 @@ extension Interpreter {
         var executed = 0
         let budget = state.budget
         var checker = state.checker
-        // Written back only when the loop ends (a `defer` costs on every path out of the switch).
-        @inline(__always) func finish(_ status: RunStatus) -> RunStatus {
-            state.executed = executed
-            state.checker = checker
-            return status
-        }
+        // A fault breaks out of the loop with its details in these locals. (Nested functions that
+        // capture `pc` or `executed` would force them into memory, with exclusivity checks, on
+        // every op: 26 machine instructions per op instead of about 10.)
+        var status = RunStatus.returned
+        var faultAddress: UInt64 = 0
+        var faultSize = 0
+        var faultIsWrite = false
 
-        @inline(__always) func fault(_ status: RunStatus, _ address: UInt64, _ size: Int, write: Bool) -> RunStatus {
-            state.faultOp = ops.distance(to: pc) - 1
-            state.faultAddress = address
-            state.faultSize = size
-            state.faultIsWrite = write
-            return finish(status)
-        }
-        @inline(__always) func pointer(_ address: UInt64) -> UnsafeMutableRawPointer {
-            UnsafeMutableRawPointer(bitPattern: UInt(address)).unsafelyUnwrapped
-        }
-
-        while true {
+        loop: while true {
             let op = pc.pointee
             pc += 1
             executed &+= 1
-            if checked && executed > budget { return fault(.budgetExhausted, 0, 0, write: false) }
+            if checked && executed > budget { status = .budgetExhausted; faultAddress = 0; faultSize = 0; faultIsWrite = false; break loop }
             let d = Int(op.dst), s = Int(op.src)
             switch op.code {
             // ALU64
@@ -161,30 +151,30 @@ extension Interpreter {
                 case .value(let value): r[0] = value
                 case .stop(let value):
                     r[0] = value
-                    return finish(.returned)
+                    break loop
                 case .fault(let message):
                     state.faultHelper = Int(op.imm)
                     state.owner.faultMessage = message
-                    return fault(.helperFault, 0, 0, write: false)
+                    status = .helperFault; faultAddress = 0; faultSize = 0; faultIsWrite = false; break loop
                 }
             case .callRegister:
                 guard let helper = state.owner.program.registry[Int32(truncatingIfNeeded: Int64(bitPattern: r[d]))],
                       Int64(bitPattern: r[d]) == Int64(Int32(truncatingIfNeeded: r[d]))
-                else { return fault(.unknownHelper, r[d], 0, write: false) }
+                else { status = .unknownHelper; faultAddress = r[d]; faultSize = 0; faultIsWrite = false; break loop }
                 switch callHelper(helper, r, checker) {
                 case .value(let value): r[0] = value
                 case .stop(let value):
                     r[0] = value
-                    return finish(.returned)
+                    break loop
                 case .fault(let message):
                     state.faultHelper = -1
                     state.faultHelperID = Int32(truncatingIfNeeded: r[d])
                     state.owner.faultMessage = message
-                    return fault(.helperFault, 0, 0, write: false)
+                    status = .helperFault; faultAddress = 0; faultSize = 0; faultIsWrite = false; break loop
                 }
             case .callLocal:
                 guard state.depth + 1 < Interpreter.maximumCallDepth else {
-                    return fault(.callDepthExceeded, 0, 0, write: false)
+                    status = .callDepthExceeded; faultAddress = 0; faultSize = 0; faultIsWrite = false; break loop
                 }
                 state.frames[state.depth] = CallFrame(returnOp: ops.distance(to: pc), r6: r[6], r7: r[7], r8: r[8], r9: r[9])
                 state.depth += 1
@@ -192,7 +182,7 @@ extension Interpreter {
                 checker.stackLow &-= UInt64(Interpreter.stackFrameSize)
                 pc += Int(op.offset)
             case .exit:
-                if state.depth == 0 { return finish(.returned) }
+                if state.depth == 0 { break loop }
                 state.depth -= 1
                 let frame = state.frames[state.depth]
                 r[6] = frame.r6
@@ -207,9 +197,9 @@ extension Interpreter {
                 let address = r[s] &+ UInt64(bitPattern: Int64(op.offset))
                 let size = loadSize(op.code)
                 if checked && !checker.allows(address, size, write: false) {
-                    return fault(.outOfBounds, address, size, write: false)
+                    status = .outOfBounds; faultAddress = address; faultSize = size; faultIsWrite = false; break loop
                 }
-                let p = pointer(address)
+                let p = Self.pointer(address)
                 switch op.code {
                 case .ldxb: r[d] = UInt64(p.load(as: UInt8.self))
                 case .ldxh: r[d] = UInt64(p.loadUnaligned(as: UInt16.self))
@@ -219,20 +209,20 @@ extension Interpreter {
                 case .ldxsh: r[d] = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int16.self)))
                 default: r[d] = UInt64(bitPattern: Int64(p.loadUnaligned(as: Int32.self)))
                 }
-            case .ldxbStack: r[d] = UInt64(pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).load(as: UInt8.self))
+            case .ldxbStack: r[d] = UInt64(Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).load(as: UInt8.self))
             case .ldxhStack:
-                r[d] = UInt64(pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt16.self))
+                r[d] = UInt64(Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt16.self))
             case .ldxwStack:
-                r[d] = UInt64(pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt32.self))
-            case .ldxdwStack: r[d] = pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt64.self)
+                r[d] = UInt64(Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt32.self))
+            case .ldxdwStack: r[d] = Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).loadUnaligned(as: UInt64.self)
             // Stores
             case .stb, .sth, .stw, .stdw, .stxb, .stxh, .stxw, .stxdw:
                 let address = r[d] &+ UInt64(bitPattern: Int64(op.offset))
                 let size = storeSize(op.code)
                 if checked && !checker.allows(address, size, write: true) {
-                    return fault(.outOfBounds, address, size, write: true)
+                    status = .outOfBounds; faultAddress = address; faultSize = size; faultIsWrite = true; break loop
                 }
-                let p = pointer(address)
+                let p = Self.pointer(address)
                 switch op.code {
                 case .stb: p.storeBytes(of: UInt8(truncatingIfNeeded: op.imm), as: UInt8.self)
                 case .sth: p.storeBytes(of: UInt16(truncatingIfNeeded: op.imm), as: UInt16.self)
@@ -244,19 +234,19 @@ extension Interpreter {
                 default: p.storeBytes(of: r[s], as: UInt64.self)
                 }
             case .stbStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt8(truncatingIfNeeded: op.imm), as: UInt8.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt8(truncatingIfNeeded: op.imm), as: UInt8.self)
             case .sthStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt16(truncatingIfNeeded: op.imm), as: UInt16.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt16(truncatingIfNeeded: op.imm), as: UInt16.self)
             case .stwStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt32(truncatingIfNeeded: op.imm), as: UInt32.self)
-            case .stdwStack: pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: op.imm, as: UInt64.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt32(truncatingIfNeeded: op.imm), as: UInt32.self)
+            case .stdwStack: Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: op.imm, as: UInt64.self)
             case .stxbStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt8(truncatingIfNeeded: r[s]), as: UInt8.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt8(truncatingIfNeeded: r[s]), as: UInt8.self)
             case .stxhStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt16(truncatingIfNeeded: r[s]), as: UInt16.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt16(truncatingIfNeeded: r[s]), as: UInt16.self)
             case .stxwStack:
-                pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt32(truncatingIfNeeded: r[s]), as: UInt32.self)
-            case .stxdwStack: pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: r[s], as: UInt64.self)
+                Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: UInt32(truncatingIfNeeded: r[s]), as: UInt32.self)
+            case .stxdwStack: Self.pointer(r[10] &+ UInt64(bitPattern: Int64(op.offset))).storeBytes(of: r[s], as: UInt64.self)
             // Atomics: a single-threaded interpreter needs no hardware atomics for its own memory.
             case .atomicAdd32, .atomicAdd64, .atomicOr32, .atomicOr64, .atomicAnd32, .atomicAnd64,
                  .atomicXor32, .atomicXor64, .atomicFetchAdd32, .atomicFetchAdd64, .atomicFetchOr32,
@@ -265,17 +255,31 @@ extension Interpreter {
                 let address = r[d] &+ UInt64(bitPattern: Int64(op.offset))
                 let size = atomicSize(op.code)
                 if checked && !checker.allows(address, size, write: true) {
-                    return fault(.outOfBounds, address, size, write: true)
+                    status = .outOfBounds; faultAddress = address; faultSize = size; faultIsWrite = true; break loop
                 }
-                atomic(op.code, pointer(address), r, s)
+                atomic(op.code, Self.pointer(address), r, s)
             // Legacy packet loads
             case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
                 if !packetLoad(op, r, state.packetStart, state.packetLength) {
                     r[0] = 0  // the kernel ends the program with 0 when the offset is outside the packet
-                    return finish(.returned)
+                    break loop
                 }
             }
         }
+        state.executed = executed
+        state.checker = checker
+        if status != .returned {
+            state.faultOp = ops.distance(to: pc) - 1
+            state.faultAddress = faultAddress
+            state.faultSize = faultSize
+            state.faultIsWrite = faultIsWrite
+        }
+        return status
+    }
+
+    @inline(__always)
+    static func pointer(_ address: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(address)).unsafelyUnwrapped
     }
 
     @inline(never)
