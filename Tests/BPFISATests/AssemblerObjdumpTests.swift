@@ -1,5 +1,6 @@
 import BPFISA
 import Foundation
+import TestSupport
 import Testing
 
 /// The LLVM dialect against the real toolchain: C compiled with clang, listed by
@@ -167,29 +168,9 @@ struct AssemblerToolchain: Sendable {
         return url
     }
 
-    struct ToolFailure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Runs `tool` and returns its standard output; a non-zero exit is an error carrying stderr.
     @discardableResult
     func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(
-                description: "\(tool) \(arguments.joined(separator: " ")): "
-                    + String(decoding: errorData, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self)
+        try ExternalTool.run(tool, arguments)
     }
 }

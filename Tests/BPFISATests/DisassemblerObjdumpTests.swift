@@ -131,32 +131,11 @@ enum LLVMToolchain {
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }
 
-    struct ToolError: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias ToolError = ExternalTool.Failure
 
-    /// Runs `tool` and returns its standard output; a non-zero exit is an error with stderr.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting: a full pipe would block the child forever.
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolError(
-                description: "\(tool) \(arguments.joined(separator: " ")): exit \(process.terminationStatus): "
-                    + String(decoding: stderr, as: UTF8.self))
-        }
-        return String(decoding: stdout, as: UTF8.self)
+        try ExternalTool.run(tool, arguments, in: directory)
     }
 
     /// objdump's text for each slot of `bytes` (assembled as `.8byte` data in `.text`).
@@ -267,18 +246,3 @@ enum ProgramObjects {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
-}

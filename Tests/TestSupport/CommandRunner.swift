@@ -2,11 +2,7 @@ import Foundation
 
 /// Runs the built `skbpf` executable and captures what it prints, as a user's script would.
 public enum CommandRunner {
-    public struct Output: Sendable {
-        public var status: Int32
-        public var standardOutput: String
-        public var standardError: String
-    }
+    public typealias Output = ExternalTool.Output
 
     /// The `skbpf` built next to the test bundle (same build folder), if present.
     public static let executable: URL? = {
@@ -18,23 +14,9 @@ public enum CommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    public static func run(_ arguments: [String], standardInput: Data? = nil) throws -> Output {
+    public static func run(_ arguments: [String]) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = SharedFixtures.repositoryRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      standardOutput: String(decoding: stdout, as: UTF8.self),
-                      standardError: String(decoding: stderr, as: UTF8.self))
+        return try ExternalTool.capture(executable, arguments, in: SharedFixtures.repositoryRoot)
     }
 
     /// A fresh temporary file holding `bytes`.
