@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "SKBPFCommands",
             dependencies: [
-                "BPFISA", "BPFObject", "BPFVM",
+                "BPFISA", "BPFABI", "BPFObject", "BPFVM", "PacketBuffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "BPFISATests", dependencies: ["BPFISA", "BPFObject", "TestSupport"]),
         .testTarget(name: "PacketBufferTests", dependencies: ["PacketBuffer"]),
         .testTarget(name: "BPFABITests", dependencies: ["BPFABI", "BPFISA"]),
-        .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "TestSupport"]),
+        .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"], exclude: ["Vectors"]),
