@@ -164,11 +164,11 @@ public enum SkBuffHelpers {
         skb.metadata.pointee.isL4Hash = false
     }
 
-    /// `bpf_set_hash(skb, hash)`: a software hash, not an L4 one (`__skb_set_sw_hash(skb, hash, false)`).
+    /// `bpf_set_hash(skb, hash)`: a software hash, marked L4 (`__skb_set_sw_hash(skb, hash, true)` in 6.18).
     public static func setHash(_ skb: SkBuff, _ hash: UInt64) -> UInt64 {
         skb.metadata.pointee.hash = UInt32(truncatingIfNeeded: hash)
         skb.metadata.pointee.isSoftwareHash = true
-        skb.metadata.pointee.isL4Hash = false
+        skb.metadata.pointee.isL4Hash = true
         return 0
     }
 
