@@ -1,3 +1,4 @@
+public import BPFABI
 public import BPFISA
 
 /// Whether a run checks every memory access (for programs nothing has proven safe) or trusts them.
@@ -14,6 +15,9 @@ public enum ExecutionMode: Sendable, Hashable {
 /// Immutable and shareable; each worker runs it with its own ``Interpreter``.
 public struct ExecutableProgram: Sendable {
     public let mode: ExecutionMode
+    /// The kernel program type whose `struct __sk_buff` context r1 holds, or nil for a program
+    /// that runs on raw memory (``Interpreter/run(memory:)``).
+    public let programType: ProgramType?
     /// The program as loaded.
     public let program: Program
     let ops: [Op]
@@ -23,9 +27,16 @@ public struct ExecutableProgram: Sendable {
 
     /// Translates `program`; fails on an invalid program, an unknown helper id or a feature
     /// that needs a loader (map references).
-    public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked) throws(LoadError) {
-        let output = try Translator(program: program, helpers: helpers).translate()
+    ///
+    /// With a `programType`, every load and store through the context pointer (r1 at entry, and
+    /// wherever it is copied or spilled) is checked against that type's `__sk_buff` rules and
+    /// becomes a dedicated context op: a forbidden access is a ``LoadError/contextAccess(_:slotIndex:)``
+    /// with the kernel's message. Run such a program with ``Interpreter/run(context:)``.
+    public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked,
+                programType: ProgramType? = nil) throws(LoadError) {
+        let output = try Translator(program: program, helpers: helpers, programType: programType).translate()
         self.mode = mode
+        self.programType = programType
         self.program = program
         self.ops = output.ops
         self.slotOfOp = output.slotOfOp

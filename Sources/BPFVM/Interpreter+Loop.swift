@@ -1,3 +1,5 @@
+import PacketBuffer
+
 // The interpreter's hot loop: one function, state in locals and raw pointers, a `switch` over
 // pre-decoded ops (STYLE §4; kernel `___bpf_prog_run`). No throws, closures, protocols or
 // arrays inside: a fault records its details in `state` and returns a status code.
@@ -11,6 +13,8 @@ extension Interpreter {
         var executed = 0
         let budget = state.budget
         var checker = state.checker
+        let context = state.context
+        let controlBlock = state.controlBlock
         // A fault breaks out of the loop with its details in these locals. (Nested functions that
         // capture `pc` or `executed` would force them into memory, with exclusivity checks, on
         // every op: 26 machine instructions per op instead of about 10.)
@@ -258,6 +262,14 @@ extension Interpreter {
                     status = .outOfBounds; faultAddress = address; faultSize = size; faultIsWrite = true; break loop
                 }
                 atomic(op.code, Self.pointer(address), r, s)
+            // `__sk_buff` accesses, proven valid at load time: no run-time checks.
+            case .ctxLoadPacketStart:
+                r[d] = UInt64(UInt(bitPattern: context.pointee.head)) &+ UInt64(UInt(bitPattern: context.pointee.dataOffset))
+            case .ctxLoadPacketEnd:
+                r[d] = UInt64(UInt(bitPattern: context.pointee.head)) &+ UInt64(UInt(bitPattern: context.pointee.tailOffset))
+            case .ctxLoad: r[d] = contextLoad(op.imm, context, controlBlock)
+            case .ctxStore: contextStore(op.imm, r[s], context, controlBlock)
+            case .ctxStoreImm: contextStore(op.imm, UInt64(bitPattern: Int64(op.offset)), context, controlBlock)
             // Legacy packet loads
             case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
                 if !packetLoad(op, r, state.packetStart, state.packetLength) {

@@ -1,4 +1,6 @@
 public import BPFISA
+import BPFABI
+import PacketBuffer
 
 /// Runs an ``ExecutableProgram``: owns the register file, the stack and the call frames, reused
 /// from run to run so that a run allocates nothing. Not thread-safe: one interpreter per worker.
@@ -33,6 +35,16 @@ public final class Interpreter {
     let frames: UnsafeMutablePointer<CallFrame>
     let regions: UnsafeMutablePointer<MemoryRegion>
     static let maximumRegions = 4
+    /// What r1 points at in a context run: 192 zero bytes standing for `struct __sk_buff`. Context
+    /// accesses never read it (they become context ops). It is no region: in checked mode a plain load
+    /// through it traps, unchecked it reads zeros; helpers recognise the context by this address.
+    let contextBlock: UnsafeMutableRawPointer
+    /// The context of runs without one: context ops never execute then, but the state stays non-optional.
+    let placeholderContext = SkBuff(capacity: 0)
+    /// Its metadata and control block as raw pointers, taken once: a run then touches no reference
+    /// count (an `SkBuff` reference per run costs a retain/release pair, ~90 instructions a run).
+    let placeholderMetadata: UnsafeMutablePointer<SkBuffMetadata>
+    let placeholderControlBlock: UnsafeMutableRawPointer
     /// What the last faulting helper said (kept here so the loop's state stays trivial).
     var faultMessage = ""
 
@@ -50,6 +62,10 @@ public final class Interpreter {
         ops.initialize(from: program.ops, count: program.ops.count)
         helpers = .allocate(capacity: max(program.helperTable.count, 1))
         helpers.initialize(from: program.helperTable, count: program.helperTable.count)
+        placeholderMetadata = placeholderContext.metadata
+        placeholderControlBlock = placeholderContext.controlBlock
+        contextBlock = .allocate(byteCount: SkBuffContext.byteCount, alignment: 16)
+        contextBlock.initializeMemory(as: UInt8.self, repeating: 0, count: SkBuffContext.byteCount)
     }
 
     deinit {
@@ -60,6 +76,7 @@ public final class Interpreter {
         ops.deallocate()
         helpers.deinitialize(count: program.helperTable.count)
         helpers.deallocate()
+        contextBlock.deallocate()
     }
 
     var stackTop: UInt64 { UInt64(UInt(bitPattern: stack)) + UInt64(Self.stackFrameSize * Self.maximumCallDepth) }
@@ -80,7 +97,11 @@ public final class Interpreter {
     }
 
     /// Runs with r1/r2 given and the first `regionCount` entries of ``regions`` as the data regions.
-    func run(arguments: (UInt64, UInt64), regions regionCount: Int, packet: UnsafeRawBufferPointer?) throws(Trap) -> RunResult {
+    /// `context`/`controlBlock` are the packet buffer's, for context ops (the placeholder's when the
+    /// run has none); the caller keeps that buffer alive for the run.
+    func run(arguments: (UInt64, UInt64), regions regionCount: Int, packet: UnsafeRawBufferPointer?,
+             context: UnsafeMutablePointer<SkBuffMetadata>? = nil,
+             controlBlock: UnsafeMutableRawPointer? = nil) throws(Trap) -> RunResult {
         for i in 0..<16 { registers[i] = 0 }
         registers[1] = arguments.0
         registers[2] = arguments.1
@@ -91,7 +112,8 @@ public final class Interpreter {
             packetStart: packet?.baseAddress.map { UInt64(UInt(bitPattern: $0)) } ?? 0,
             packetLength: UInt64(packet?.count ?? 0),
             budget: program.mode == .checked ? instructionBudget : Int.max,
-            frames: frames, helpers: helpers, owner: self)
+            frames: frames, helpers: helpers, context: context ?? placeholderMetadata,
+            controlBlock: controlBlock ?? placeholderControlBlock, owner: self)
         let status = program.mode == .checked
             ? Self.runChecked(ops, registers, &state)
             : Self.runUnchecked(ops, registers, &state)
@@ -156,6 +178,9 @@ struct RunState {
     var budget: Int
     var frames: UnsafeMutablePointer<CallFrame>
     var helpers: UnsafeMutablePointer<HelperFunction>
+    /// The packet buffer's metadata and control block, for context ops (raw: no ARC in the loop).
+    var context: UnsafeMutablePointer<SkBuffMetadata>
+    var controlBlock: UnsafeMutableRawPointer
     /// For `callx`, which looks helpers up by id at run time.
     unowned(unsafe) var owner: Interpreter
     var depth = 0

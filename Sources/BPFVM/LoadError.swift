@@ -1,3 +1,4 @@
+public import BPFABI
 public import BPFISA
 
 /// Why a program cannot be prepared for running (before any instruction executes).
@@ -5,12 +6,20 @@ public enum LoadError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidProgram(DecodingError)
     case unknownHelper(id: Int32, slotIndex: Int)
     case unsupported(String, slotIndex: Int)
+    /// A context access the program type's rules refuse; prints the kernel's
+    /// `invalid bpf_context access off=76 size=2`.
+    case contextAccess(ContextAccessError, slotIndex: Int)
+    /// A use of the context pointer the kernel's verifier refuses, in its words
+    /// (`dereference of modified ctx ptr R1 off=8 disallowed`).
+    case invalidContextUse(String, slotIndex: Int)
 
     public var description: String {
         switch self {
         case .invalidProgram(let error): "invalid program: \(error)"
         case .unknownHelper(let id, let slot): "slot \(slot): call to unknown helper \(id)"
         case .unsupported(let what, let slot): "slot \(slot): \(what) is not supported here"
+        case .contextAccess(let error, let slot): "slot \(slot): \(error)"
+        case .invalidContextUse(let message, let slot): "slot \(slot): \(message)"
         }
     }
 }

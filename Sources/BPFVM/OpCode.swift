@@ -35,6 +35,10 @@ enum OpCode: UInt8, Sendable {
     case atomicXchg32, atomicXchg64, atomicCmpxchg32, atomicCmpxchg64
     // Legacy packet loads: r0 = ntoh(packet[imm (+ r[src])]); out of range ends the program with r0 = 0.
     case ldAbsB, ldAbsH, ldAbsW, ldIndB, ldIndH, ldIndW
+    // `__sk_buff` context accesses resolved at translation (Context/ContextOperand.swift): `imm` is
+    // the packed field description; `ctxStoreImm` stores `offset`, sign-extended. The two packet
+    // pointers get their own ops: nearly every tc program loads them.
+    case ctxLoad, ctxLoadPacketStart, ctxLoadPacketEnd, ctxStore, ctxStoreImm
 }
 
 /// One pre-decoded operation, 16 bytes: registers resolved, immediates sign-extended to 64 bits,

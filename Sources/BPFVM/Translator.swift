@@ -1,3 +1,4 @@
+import BPFABI
 import BPFISA
 
 /// Translates a validated ``Program`` into pre-decoded ``Op``s, once, before any run.
@@ -8,6 +9,8 @@ import BPFISA
 struct Translator {
     let program: Program
     let helpers: HelperRegistry
+    /// When set, context accesses are found (``ContextTracker``) and become context ops.
+    var programType: ProgramType? = nil
 
     struct Output {
         var ops: [Op]
@@ -22,6 +25,9 @@ struct Translator {
             try program.validate()
             try program.validateFunctions()
         } catch { throw .invalidProgram(error) }
+        let contextAccesses = try programType.map { (type) throws(LoadError) in
+            try ContextTracker(program: program, programType: type).analyze()
+        } ?? [:]
         var ops = [Op]()
         ops.reserveCapacity(program.instructions.count)
         var helperTable = [HelperFunction]()
@@ -29,7 +35,11 @@ struct Translator {
         for (index, insn) in program.instructions.enumerated() {
             let slot = program.slotIndex(ofInstruction: index)
             guard let kind = insn.kind else { throw .invalidProgram(DecodingError(slotIndex: slot, reason: .empty)) }
-            var op = try translate(insn, kind: kind, index: index, slot: slot)
+            var op = if let access = contextAccesses[index] {
+                ContextOperand.op(for: access, insn)
+            } else {
+                try translate(insn, kind: kind, index: index, slot: slot)
+            }
             if op.code == .callHelper {
                 let id = insn.imm32
                 guard let helper = helpers[id] else { throw .unknownHelper(id: id, slotIndex: slot) }
