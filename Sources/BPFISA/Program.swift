@@ -52,7 +52,9 @@ public struct Program: Hashable, Sendable {
         switch insn.kind {
         case .jumpAlways(isLong: false)?, .jump?: return next + Int(insn.offset)
         case .jumpAlways(isLong: true)?, .call(.local)?: return next + Int(insn.imm32)
-        case .loadImmediate64(.codeAddress)?: return next + Int(insn.imm32)
+        // BPF_PSEUDO_FUNC counts from the lddw's second slot (kernel `add_subprog_and_kfunc`:
+        // target = i + imm + 1), not from the instruction after it.
+        case .loadImmediate64(.codeAddress)?: return slotStarts[index] + 1 + Int(insn.imm32)
         default: return nil
         }
     }

@@ -4,7 +4,7 @@ import BPFISA
 //
 //   section tc        programs: STT_FUNC symbols give name, offset and size of each
 //   section .text     subprograms (static __noinline functions), reached by `call` + R_BPF_64_32
-//   section .reltc    relocations patching `tc` (kept raw: nothing is applied here)
+//   section .reltc    relocations patching `tc` (kept raw here; LoadedObject applies them)
 //   section license   "GPL\0"
 //   .symtab/.strtab   symbols;  .BTF/.BTF.ext, .debug_*  (read by later stages)
 //
@@ -75,7 +75,7 @@ public struct BPFObjectFile: Sendable {
                         sectionIndex: relocationSection.targetSectionIndex, offset: Int(relocation.offset),
                         type: relocation.type, symbolIndex: relocation.symbolIndex, symbolName: name,
                         symbolSectionIndex: symbol?.sectionIndex ?? 0, symbolValue: symbol?.value ?? 0,
-                        addend: relocation.addend))
+                        addend: relocation.addend, index: relocation.index, entryOffset: relocation.entryOffset))
             }
         }
         return result

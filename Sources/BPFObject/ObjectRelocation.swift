@@ -20,6 +20,10 @@ public struct ObjectRelocation: Hashable, Sendable {
     public var symbolValue: UInt64
     /// SHT_RELA's explicit addend, nil for SHT_REL.
     public var addend: Int64?
+    /// Position of the entry in its relocation section (`relocation 3` in errors).
+    public var index: Int = 0
+    /// File offset of the entry.
+    public var entryOffset: Int = 0
 
     public var bpfType: BPFRelocationType? { BPFRelocationType(rawValue: type) }
 }

@@ -272,7 +272,7 @@ struct AssemblerEncodingCase: CustomTestStringConvertible, Sendable {
             exit
             """)
         #expect(conformance.instructions[0] == Instruction(opcode: 0x85, src: 1, imm: 3))
-        #expect(conformance.instructions[1] == Instruction(opcode: 0x18, dst: 1, src: 4, imm: 1))
+        #expect(conformance.instructions[1] == Instruction(opcode: 0x18, dst: 1, src: 4, imm: 2))  // kernel: target = i + imm + 1
         #expect(conformance.targetSlot(ofInstruction: 1) == 4)
         let llvm = try Assembler.assemble("call func1\nr1 = func(func1) ll\nexit\nfunc1:\nr0 = 0x1\nexit")
         #expect(llvm.instructions == conformance.instructions)

@@ -84,7 +84,10 @@ struct ProgramBuilder {
             }
             let targetSlot =
                 targetIndex < instructions.count ? layout.slotIndex(ofInstruction: targetIndex) : layout.slotCount
-            let distance = targetSlot - (layout.slotIndex(ofInstruction: index) + instructions[index].slotCount)
+            // Jumps and calls count from the next instruction; an lddw code address (BPF_PSEUDO_FUNC)
+            // from its own second slot, as the kernel does.
+            let base = instructions[index].isWide ? 1 : instructions[index].slotCount
+            let distance = targetSlot - (layout.slotIndex(ofInstruction: index) + base)
             switch reference.field {
             case .offset:
                 guard let offset = Int16(exactly: distance) else {
