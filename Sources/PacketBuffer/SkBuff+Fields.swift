@@ -1,136 +1,194 @@
-// Named accessors over ``SkBuffMetadata``: what the datapath reads and writes.
+// Named accessors over ``SkBuffMetadata``: what the datapath and helpers read and write. Each is
+// one load or store through `metadata` (inlinable, so other modules compile it to just that).
+// Values are stored as the kernel stores them (protocol and vlan_proto in network byte order);
+// the host-order spellings are conveniences.
 
 extension SkBuff {
+    /// `skb->mark`.
     @inlinable public var mark: UInt32 {
         get { metadata.pointee.mark }
         set { metadata.pointee.mark = newValue }
     }
+    /// `skb->priority`.
     @inlinable public var priority: UInt32 {
         get { metadata.pointee.priority }
         set { metadata.pointee.priority = newValue }
     }
-    /// `skb->protocol` as the kernel stores it (network byte order).
+
+    // MARK: Protocol and packet type
+
+    /// `skb->protocol` exactly as the kernel stores it: the EtherType in network byte order
+    /// (a `__be16`), so IPv4 (0x0800) reads 0x0008 on this little-endian host — which is also what
+    /// a program reads from `__sk_buff.protocol`.
     @inlinable public var protocolBigEndian: UInt16 {
         get { metadata.pointee.protocolBigEndian }
         set { metadata.pointee.protocolBigEndian = newValue }
     }
-    /// The EtherType in host order (0x0800 for IPv4).
+    /// `skb->protocol` in host order: 0x0800 for IPv4 (`ntohs(skb->protocol)`).
     @inlinable public var etherType: UInt16 {
         get { UInt16(bigEndian: metadata.pointee.protocolBigEndian) }
         set { metadata.pointee.protocolBigEndian = newValue.bigEndian }
     }
-    public var packetType: PacketType {
+    /// `skb->pkt_type` (3 bits).
+    @inlinable public var packetType: PacketType {
+        // Every 3-bit value has a case, so the fallback is unreachable.
         get { PacketType(rawValue: metadata.pointee.packetType & 7) ?? .host }
         set { metadata.pointee.packetType = newValue.rawValue }
     }
+
+    // MARK: Hash and queue
+
+    /// `skb->hash`; 0 means none was computed.
     @inlinable public var hash: UInt32 {
         get { metadata.pointee.hash }
         set { metadata.pointee.hash = newValue }
     }
+    /// `skb->sw_hash`: the hash was computed by software (flow dissector), not the device.
+    @inlinable public var isSoftwareHash: Bool {
+        get { metadata.pointee.isSoftwareHash }
+        set { metadata.pointee.isSoftwareHash = newValue }
+    }
+    /// `skb->l4_hash`: the hash covers the 4-tuple (ports included).
+    @inlinable public var isL4Hash: Bool {
+        get { metadata.pointee.isL4Hash }
+        set { metadata.pointee.isL4Hash = newValue }
+    }
+    /// `skb->queue_mapping`.
     @inlinable public var queueMapping: UInt16 {
         get { metadata.pointee.queueMapping }
         set { metadata.pointee.queueMapping = newValue }
     }
+
+    // MARK: Traffic control
+
+    /// `skb->tc_index`.
     @inlinable public var tcIndex: UInt16 {
         get { metadata.pointee.tcIndex }
         set { metadata.pointee.tcIndex = newValue }
     }
+
+    // MARK: Devices
+
+    /// `skb->skb_iif`: the device the packet arrived on.
     @inlinable public var ingressIfindex: UInt32 {
         get { metadata.pointee.ingressIfindex }
         set { metadata.pointee.ingressIfindex = newValue }
     }
+    /// `skb->dev->ifindex`: the device the packet is on now (0 for none).
     @inlinable public var ifindex: UInt32 {
         get { metadata.pointee.ifindex }
         set { metadata.pointee.ifindex = newValue }
     }
-    /// The out-of-band VLAN tag, nil when none (`skb_vlan_tag_present`).
+    /// `skb->napi_id` as stored (programs read 0 below `MIN_NAPI_ID`, 257).
+    @inlinable public var napiID: UInt32 {
+        get { metadata.pointee.napiID }
+        set { metadata.pointee.napiID = newValue }
+    }
+
+    // MARK: VLAN (a tag held outside the packet bytes)
+
+    /// `skb->vlan_proto` as the kernel stores it (network byte order; 0 when no tag).
+    @inlinable public var vlanProtoBigEndian: UInt16 {
+        get { metadata.pointee.vlanProtoBigEndian }
+        set { metadata.pointee.vlanProtoBigEndian = newValue }
+    }
+    /// `skb->vlan_proto` in host order (0x8100 for 802.1Q, 0x88a8 for 802.1ad).
+    @inlinable public var vlanProto: UInt16 {
+        get { UInt16(bigEndian: metadata.pointee.vlanProtoBigEndian) }
+        set { metadata.pointee.vlanProtoBigEndian = newValue.bigEndian }
+    }
+    /// `skb->vlan_tci`: priority, DEI and VLAN id.
+    @inlinable public var vlanTCI: UInt16 {
+        get { metadata.pointee.vlanTCI }
+        set { metadata.pointee.vlanTCI = newValue }
+    }
+    /// `skb_vlan_tag_present()`: `vlan_all != 0`, i.e. proto or TCI non-zero.
+    @inlinable public var vlanPresent: Bool {
+        metadata.pointee.vlanProtoBigEndian != 0 || metadata.pointee.vlanTCI != 0
+    }
+    /// The out-of-band tag in host order, nil when none (`__vlan_hwaccel_put_tag` /
+    /// `__vlan_hwaccel_clear_tag` when set).
     public var vlanTag: (protocol: UInt16, tci: UInt16)? {
-        get {
-            let m = metadata.pointee
-            return m.vlanProtoBigEndian == 0 && m.vlanTCI == 0 ? nil : (UInt16(bigEndian: m.vlanProtoBigEndian), m.vlanTCI)
-        }
+        get { vlanPresent ? (vlanProto, vlanTCI) : nil }
         set {
-            metadata.pointee.vlanProtoBigEndian = newValue?.protocol.bigEndian ?? 0
-            metadata.pointee.vlanTCI = newValue?.tci ?? 0
+            vlanProto = newValue?.protocol ?? 0
+            vlanTCI = newValue?.tci ?? 0
         }
     }
-    public var checksumState: ChecksumState {
-        get { ChecksumState(rawValue: metadata.pointee.checksumState) ?? .none }
+
+    // MARK: Time
+
+    /// `skb->tstamp`, nanoseconds in the clock ``timestampType`` names.
+    @inlinable public var timestamp: UInt64 {
+        get { metadata.pointee.timestamp }
+        set { metadata.pointee.timestamp = newValue }
+    }
+    /// `skb->tstamp_type`; an out-of-range stored value (3) reads as `.realtime`.
+    @inlinable public var timestampType: TimestampType {
+        get { TimestampType(rawValue: metadata.pointee.timestampType) ?? .realtime }
+        set { metadata.pointee.timestampType = newValue.rawValue }
+    }
+    /// `skb_hwtstamps(skb)->hwtstamp`, nanoseconds.
+    @inlinable public var hardwareTimestamp: UInt64 {
+        get { metadata.pointee.hardwareTimestamp }
+        set { metadata.pointee.hardwareTimestamp = newValue }
+    }
+
+    // MARK: Segmentation offload (skb_shinfo)
+
+    /// `skb_shinfo(skb)->gso_size`: payload bytes per segment; non-zero makes this a GSO packet.
+    @inlinable public var gsoSize: UInt16 {
+        get { metadata.pointee.gsoSize }
+        set { metadata.pointee.gsoSize = newValue }
+    }
+    /// `skb_shinfo(skb)->gso_segs`.
+    @inlinable public var gsoSegments: UInt16 {
+        get { metadata.pointee.gsoSegments }
+        set { metadata.pointee.gsoSegments = newValue }
+    }
+    /// `skb_shinfo(skb)->gso_type`: `SKB_GSO_*` bits.
+    @inlinable public var gsoType: UInt32 {
+        get { metadata.pointee.gsoType }
+        set { metadata.pointee.gsoType = newValue }
+    }
+
+    // MARK: Metadata in front of the packet
+
+    /// `skb_metadata_len()`: bytes of metadata right in front of `data` (a program's
+    /// `data_meta = data - metaLength`). Setting it mirrors `skb_metadata_set()`.
+    /// - Precondition (set): `newValue <= headroom`.
+    @inlinable public var metaLength: Int {
+        get { Int(metadata.pointee.metaLength) }
+        set {
+            precondition(newValue >= 0 && newValue <= min(headroom, Int(UInt8.max)), "metadata must fit the headroom")
+            metadata.pointee.metaLength = UInt8(newValue)
+        }
+    }
+
+    // MARK: Checksum offload
+
+    /// `skb->ip_summed`.
+    @inlinable public var checksumState: ChecksumState {
+        // Every 2-bit value has a case; a larger stored value is not one the kernel makes.
+        get { ChecksumState(rawValue: metadata.pointee.checksumState & 3) ?? .none }
         set { metadata.pointee.checksumState = newValue.rawValue }
     }
-
-    // MARK: The control block
-
-    /// Byte offsets inside the 48-byte control block (`struct qdisc_skb_cb`).
-    public enum ControlBlockLayout {
-        public static let wireLength = 0      // u32 pkt_len
-        public static let tcClassID = 6       // u16 tc_classid
-        public static let programData = 8     // u8 data[20]: __sk_buff.cb[0..4]
-        public static let programDataByteCount = 20
-        public static let byteCount = 48
+    /// `skb->csum`: with `.complete`, the ones'-complement sum of the packet from `data`.
+    @inlinable public var checksum: UInt32 {
+        get { metadata.pointee.checksum }
+        set { metadata.pointee.checksum = newValue }
     }
-
-    /// The control block's bytes (stable while the buffer lives).
-    @inlinable public var controlBlock: UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(metadata) + MemoryLayout<SkBuffMetadata>.offset(of: \SkBuffMetadata.controlBlock)!
+    /// `skb->csum_start`: with `.partial`, where the checksummed range starts, from `head`
+    /// (see ``checksumStartOffset`` for the offset from `data`).
+    @inlinable public var checksumStart: UInt16 {
+        get { metadata.pointee.checksumStart }
+        set { metadata.pointee.checksumStart = newValue }
     }
-
-    /// `qdisc_skb_cb(skb)->pkt_len`: the length on the wire (`__sk_buff.wire_len`).
-    public var wireLength: UInt32 {
-        get { controlBlock.loadUnaligned(fromByteOffset: ControlBlockLayout.wireLength, as: UInt32.self) }
-        set { controlBlock.storeBytes(of: newValue, toByteOffset: ControlBlockLayout.wireLength, as: UInt32.self) }
+    /// `skb->csum_offset`: with `.partial`, where the result goes, from `csum_start`.
+    @inlinable public var checksumOffset: UInt16 {
+        get { metadata.pointee.checksumOffset }
+        set { metadata.pointee.checksumOffset = newValue }
     }
-
-    /// `qdisc_skb_cb(skb)->tc_classid` (`__sk_buff.tc_classid`).
-    public var tcClassID: UInt16 {
-        get { controlBlock.loadUnaligned(fromByteOffset: ControlBlockLayout.tcClassID, as: UInt16.self) }
-        set { controlBlock.storeBytes(of: newValue, toByteOffset: ControlBlockLayout.tcClassID, as: UInt16.self) }
-    }
-
-    /// Word `index` (0…4) of the program's `__sk_buff.cb[]`.
-    public func programControlBlockWord(_ index: Int) -> UInt32 {
-        precondition((0..<5).contains(index), "cb has 5 words")
-        return controlBlock.loadUnaligned(fromByteOffset: ControlBlockLayout.programData + 4 * index, as: UInt32.self)
-    }
-
-    public func setProgramControlBlockWord(_ index: Int, _ value: UInt32) {
-        precondition((0..<5).contains(index), "cb has 5 words")
-        controlBlock.storeBytes(of: value, toByteOffset: ControlBlockLayout.programData + 4 * index, as: UInt32.self)
-    }
-
-    // MARK: Header offsets
-
-    /// Offset of the MAC header from `data`, or nil when unset. (The kernel keeps it from `head`.)
-    public var macHeaderOffsetFromData: Int? { fromData(metadata.pointee.macHeaderOffset) }
-    public var networkHeaderOffsetFromData: Int? { fromData(metadata.pointee.networkHeaderOffset) }
-    public var transportHeaderOffsetFromData: Int? { fromData(metadata.pointee.transportHeaderOffset) }
-
-    private func fromData(_ offset: Int) -> Int? {
-        offset == Self.unsetOffset ? nil : offset - metadata.pointee.dataOffset
-    }
-
-    /// Mirrors `skb_reset_mac_header()`: the MAC header starts at `data`.
-    public func resetMacHeader() { metadata.pointee.macHeaderOffset = metadata.pointee.dataOffset }
-    /// Mirrors `skb_reset_network_header()`.
-    public func resetNetworkHeader() { metadata.pointee.networkHeaderOffset = metadata.pointee.dataOffset }
-    /// Mirrors `skb_reset_transport_header()`.
-    public func resetTransportHeader() { metadata.pointee.transportHeaderOffset = metadata.pointee.dataOffset }
-    /// Mirrors `skb_set_network_header()`: at `data + offset`.
-    public func setNetworkHeader(offsetFromData offset: Int) {
-        metadata.pointee.networkHeaderOffset = metadata.pointee.dataOffset + offset
-    }
-    /// Mirrors `skb_set_transport_header()`.
-    public func setTransportHeader(offsetFromData offset: Int) {
-        metadata.pointee.transportHeaderOffset = metadata.pointee.dataOffset + offset
-    }
-    /// Mirrors `skb_set_mac_header()`.
-    public func setMacHeader(offsetFromData offset: Int) {
-        metadata.pointee.macHeaderOffset = metadata.pointee.dataOffset + offset
-    }
-    /// Bytes from the MAC header to the network header (`skb_mac_header_len`), nil if either is unset.
-    public var macHeaderLength: Int? {
-        let m = metadata.pointee
-        guard m.macHeaderOffset != Self.unsetOffset, m.networkHeaderOffset != Self.unsetOffset else { return nil }
-        return m.networkHeaderOffset - m.macHeaderOffset
-    }
+    /// `skb_checksum_start_offset()`: `csum_start` from `data` (negative once pulled past).
+    @inlinable public var checksumStartOffset: Int { Int(metadata.pointee.checksumStart) - headroom }
 }

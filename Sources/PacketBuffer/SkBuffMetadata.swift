@@ -3,9 +3,14 @@
 /// Kept out of the class's stored properties on purpose: the interpreter reads and writes these
 /// fields for context accesses (`skb->mark`, `skb->len`…) through `SkBuff.metadata`, a raw
 /// pointer, with no retain/release and no dynamic exclusivity check per access.
-/// Mirrors the fields of `struct sk_buff` (include/linux/skbuff.h) the datapath and programs use.
+/// Mirrors the fields of `struct sk_buff` (include/linux/skbuff.h) the datapath and programs use,
+/// plus the few of `struct skb_shared_info` (gso_*, hwtstamps, meta_len) a linear buffer needs.
+///
+/// Invariant (kept by `SkBuff`'s operations; code writing these fields directly keeps it too):
+/// `0 <= dataOffset <= tailOffset <= capacity` and `metaLength <= dataOffset`. Header offsets
+/// are not constrained (the kernel does not check them either).
 public struct SkBuffMetadata {
-    /// Start of the buffer (`skb->head`); moves only in ``SkBuff/expandHead(headroom:tailroom:)``.
+    /// Start of the buffer (`skb->head`); moves only in ``SkBuff/expandHead(by:extraTailroom:)``.
     public var head: UnsafeMutableRawPointer
     /// Bytes from `head` to `end`.
     public var capacity: Int
@@ -13,9 +18,22 @@ public struct SkBuffMetadata {
     public var dataOffset: Int
     public var tailOffset: Int
     /// Header offsets from `head` (`skb->mac_header` …); ``SkBuff/unsetOffset`` when not set.
+    /// Kept from `head`, as the kernel keeps them, so push/pull leave them in place.
     public var macHeaderOffset: Int
     public var networkHeaderOffset: Int
     public var transportHeaderOffset: Int
+    /// `skb->mac_len`: length of the link-layer header, set by `skb_reset_mac_len()`.
+    public var macLength: UInt16
+    /// `skb->encapsulation`: the packet carries an outer header pushed by an encapsulation
+    /// (`bpf_skb_adjust_room` with `BPF_F_ADJ_ROOM_ENCAP_*`); the inner headers are below.
+    public var isEncapsulated: Bool
+    /// `skb->inner_mac_header`, `inner_network_header`, `inner_transport_header`: from `head`
+    /// like the outer ones; ``SkBuff/unsetOffset`` when not set.
+    public var innerMacHeaderOffset: Int
+    public var innerNetworkHeaderOffset: Int
+    public var innerTransportHeaderOffset: Int
+    /// `skb->inner_protocol` in network byte order (an EtherType, `ETH_P_TEB` for inner Ethernet).
+    public var innerProtocolBigEndian: UInt16
 
     /// EtherType in network byte order, as the kernel stores `skb->protocol` (a `__be16`):
     /// IPv4 reads as 0x0008 on this little-endian host.
@@ -24,6 +42,7 @@ public struct SkBuffMetadata {
     public var packetType: UInt8
     public var mark: UInt32
     public var priority: UInt32
+    /// `skb->hash`, with `sw_hash` and `l4_hash`: 0 means "not computed".
     public var hash: UInt32
     public var isSoftwareHash: Bool
     public var isL4Hash: Bool
@@ -37,25 +56,29 @@ public struct SkBuffMetadata {
     public var ingressIfindex: UInt32
     /// `skb->dev->ifindex`: the device it is on now (0 for none).
     public var ifindex: UInt32
+    /// `skb->tstamp` in nanoseconds, in the clock `timestampType` names.
     public var timestamp: UInt64
-    /// `BPF_SKB_TSTAMP_*` (0 unspecified, 1 delivery mono, 2 delivery TAI).
+    /// `skb->tstamp_type`: a ``TimestampType`` raw value (`SKB_CLOCK_*`).
     public var timestampType: UInt8
+    /// `skb_hwtstamps(skb)->hwtstamp`, nanoseconds.
     public var hardwareTimestamp: UInt64
+    /// `skb_shinfo(skb)->gso_size`, `gso_segs`, `gso_type` (`SKB_GSO_*` bits).
     public var gsoSize: UInt16
     public var gsoSegments: UInt16
     public var gsoType: UInt32
     /// Bytes of metadata in front of `data` (`skb_metadata_len`): `data_meta = data - metaLength`.
     public var metaLength: UInt8
+    /// `skb->napi_id` (programs read 0 below `MIN_NAPI_ID`, 257).
     public var napiID: UInt32
-    /// `CHECKSUM_NONE` (0), `UNNECESSARY` (1), `COMPLETE` (2), `PARTIAL` (3).
+    /// `skb->ip_summed`: a ``ChecksumState`` raw value.
     public var checksumState: UInt8
-    /// `skb->csum`: for COMPLETE, the packet's ones'-complement sum; for PARTIAL see start/offset.
+    /// `skb->csum`: for COMPLETE, the packet's ones'-complement sum (`__wsum`).
     public var checksum: UInt32
+    /// `skb->csum_start` (from `head`, like the header offsets) and `skb->csum_offset` (from
+    /// `csum_start`): where a PARTIAL checksum's sum starts and where the result goes.
     public var checksumStart: UInt16
     public var checksumOffset: UInt16
-    /// The 48-byte control block (`skb->cb`). The qdisc layer's `struct qdisc_skb_cb` lives in
-    /// it: `pkt_len` at 0, `tc_classid` at 6, and the 20 bytes of `data[]` at 8 that BPF
-    /// programs see as `__sk_buff.cb[0..4]`.
+    /// The 48-byte control block (`skb->cb`), see ``SkBuff/ControlBlockLayout``.
     public var controlBlock: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     init(head: UnsafeMutableRawPointer, capacity: Int) {
@@ -66,6 +89,12 @@ public struct SkBuffMetadata {
         macHeaderOffset = SkBuff.unsetOffset
         networkHeaderOffset = SkBuff.unsetOffset
         transportHeaderOffset = SkBuff.unsetOffset
+        macLength = 0
+        isEncapsulated = false
+        innerMacHeaderOffset = SkBuff.unsetOffset
+        innerNetworkHeaderOffset = SkBuff.unsetOffset
+        innerTransportHeaderOffset = SkBuff.unsetOffset
+        innerProtocolBigEndian = 0
         protocolBigEndian = 0
         packetType = 0
         mark = 0
@@ -93,14 +122,4 @@ public struct SkBuffMetadata {
         checksumOffset = 0
         controlBlock = (0, 0, 0, 0, 0, 0)
     }
-}
-
-/// `skb->pkt_type` values (include/uapi/linux/if_packet.h).
-public enum PacketType: UInt8, Sendable, CaseIterable {
-    case host = 0, broadcast = 1, multicast = 2, otherHost = 3, outgoing = 4, loopback = 5
-}
-
-/// `skb->ip_summed` values (include/linux/skbuff.h).
-public enum ChecksumState: UInt8, Sendable, CaseIterable {
-    case none = 0, unnecessary = 1, complete = 2, partial = 3
 }

@@ -1,8 +1,17 @@
-/// A fixed set of preallocated buffers handed out and taken back: the per-packet path allocates
-/// nothing. Single-threaded: one pool per worker, no locks.
+/// A fixed set of preallocated buffers, handed out and taken back through a free list: once the
+/// pool exists, ``allocate()`` and ``release(_:)`` allocate nothing (the kernel's per-CPU skb
+/// caches play this part for `napi_alloc_skb`).
+///
+/// Single-threaded by design: one pool per worker, used only from that worker's thread; there
+/// are no locks, and the type is not `Sendable`.
+///
+/// Invariant: every buffer the pool made is either on the free list (reset, ``headroom``
+/// reserved) or handed out; `availableCount + inUseCount == bufferCount`.
 public final class SkBuffPool {
-    /// Bytes per buffer and the headroom each gets on `allocate()`.
+    /// Bytes per buffer (`head` to `end`) when made. A buffer that grew through
+    /// ``SkBuff/expandHead(by:extraTailroom:)`` keeps its larger allocation when it comes back.
     public let bufferCapacity: Int
+    /// Headroom reserved in every buffer ``allocate()`` returns.
     public let headroom: Int
     /// How many buffers the pool owns.
     public let bufferCount: Int
@@ -11,32 +20,62 @@ public final class SkBuffPool {
 
     private var free: [SkBuff]
 
+    /// Makes `bufferCount` buffers of `bufferCapacity` bytes each (by default room for a
+    /// 2048-byte frame behind 128 bytes of headroom). - Complexity: O(bufferCount); allocates.
+    /// - Precondition: `bufferCount >= 0`, `0 <= headroom <= bufferCapacity`.
     public init(bufferCount: Int, bufferCapacity: Int = 2048 + 128, headroom: Int = 128) {
-        precondition(bufferCount >= 0 && headroom <= bufferCapacity)
+        precondition(bufferCount >= 0 && headroom >= 0 && headroom <= bufferCapacity, "pool geometry")
         self.bufferCapacity = bufferCapacity
         self.headroom = headroom
         self.bufferCount = bufferCount
         free = []
         free.reserveCapacity(bufferCount)
-        for _ in 0..<bufferCount { free.append(SkBuff(capacity: bufferCapacity, headroom: headroom)) }
+        let owner = ObjectIdentifier(self)
+        for _ in 0..<bufferCount {
+            let buffer = SkBuff(capacity: bufferCapacity, headroom: headroom)
+            buffer.owningPool = owner
+            buffer.isInPool = true
+            free.append(buffer)
+        }
     }
 
-    /// Buffers available now.
+    /// Buffers on the free list now.
     public var availableCount: Int { free.count }
+    /// Buffers handed out and not yet released.
+    public var inUseCount: Int { bufferCount - free.count }
 
-    /// A reset buffer with the pool's headroom, or nil (counted) when all are in use.
+    /// A buffer with no bytes, ``headroom`` reserved and every field zero, or nil (counted in
+    /// ``exhaustedCount``) when all are in use. - Complexity: O(1); allocates nothing.
     public func allocate() -> SkBuff? {
         guard let buffer = free.popLast() else {
             exhaustedCount += 1
             return nil
         }
+        buffer.isInPool = false
         return buffer
     }
 
-    /// Returns a buffer to the pool, reset. A buffer that grew (expandHead) keeps its larger allocation.
+    /// Takes a buffer back, resetting it (``SkBuff/reset(headroom:)``). Raw pointers into it must
+    /// not be used afterwards. - Complexity: O(1); allocates nothing.
+    /// - Precondition: `buffer` came from this pool's ``allocate()`` and was not released since.
     public func release(_ buffer: SkBuff) {
-        precondition(free.count < bufferCount, "released more buffers than the pool owns")
+        precondition(buffer.owningPool == ObjectIdentifier(self), "released a buffer this pool did not allocate")
+        precondition(!buffer.isInPool, "released a buffer twice")
         buffer.reset(headroom: headroom)
+        buffer.isInPool = true
         free.append(buffer)
+    }
+
+    /// A deep copy of `source` in a buffer from this pool, or nil (counted) when the pool is
+    /// exhausted. Mirrors `skb_copy()`; serves `skb_clone()` callers (clone_redirect) as well,
+    /// since buffers are never shared. If `source` grew past this pool's buffers, the copy's
+    /// buffer grows too (the one case that allocates).
+    public func copy(of source: SkBuff) -> SkBuff? {
+        guard let clone = allocate() else { return nil }
+        let span = source.headroom + source.length
+        if !source.copyFits(capacity: clone.capacity) { clone.expandHead(by: 0, extraTailroom: span - clone.capacity) }
+        let copied = source.copy(into: clone)
+        assert(copied, "a grown clone holds the source's span")
+        return clone
     }
 }
