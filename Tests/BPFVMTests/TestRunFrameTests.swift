@@ -49,7 +49,7 @@ import Testing
         var broadcast = frame
         for i in 0..<6 { broadcast[i] = 0xff }
         try TestRunFrame.prepare(skb, frame: broadcast, type: .schedCls, context: TestRunContext())
-        #expect(skb.packetType == .broadcast)
+        #expect(skb.packetType == .multicast)  // lo's broadcast address is all zeros
         var multicast = frame
         multicast[0] = 0x01
         try TestRunFrame.prepare(skb, frame: multicast, type: .schedCls, context: TestRunContext())

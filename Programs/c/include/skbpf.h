@@ -151,19 +151,206 @@ struct icmphdr {
 	__be32 rest;
 };
 
-/* Helpers, declared by id like libbpf's bpf_helper_defs.h: the call instruction carries
- * the id; the kernel (or skbpf) binds it. */
+/* 802.1Q / 802.1ad tag as it sits in the frame after the two MAC addresses
+ * (include/linux/if_vlan.h): the TCI, then the encapsulated EtherType. */
+struct vlan_hdr {
+	__be16 h_vlan_TCI;
+	__be16 h_vlan_encapsulated_proto;
+};
+#define ETH_P_8021AD 0x88A8
+#define VLAN_HLEN 4
+#define VLAN_VID_MASK 0x0fff
+#define VLAN_PRIO_SHIFT 13
+
+/* include/uapi/linux/in6.h, ipv6.h, icmpv6.h */
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+		__be16 u6_addr16[8];
+		__be32 u6_addr32[4];
+	} in6_u;
+};
+
+struct ipv6hdr {
+	__u8 priority : 4, version : 4;
+	__u8 flow_lbl[3];
+	__be16 payload_len;
+	__u8 nexthdr;
+	__u8 hop_limit;
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+};
+
+struct icmp6hdr {
+	__u8 icmp6_type;
+	__u8 icmp6_code;
+	__u16 icmp6_cksum;
+	__be32 icmp6_dataun;
+};
+
+#define ICMP_ECHOREPLY 0
+#define ICMP_ECHO 8
+#define ICMPV6_ECHO_REQUEST 128
+#define ICMPV6_ECHO_REPLY 129
+
+#define IP_DF 0x4000
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+_Static_assert(sizeof(struct ethhdr) == 14, "ethhdr");
+_Static_assert(sizeof(struct iphdr) == 20, "iphdr");
+_Static_assert(sizeof(struct ipv6hdr) == 40, "ipv6hdr");
+_Static_assert(sizeof(struct tcphdr) == 20, "tcphdr");
+_Static_assert(sizeof(struct udphdr) == 8, "udphdr");
+_Static_assert(sizeof(struct icmphdr) == 8, "icmphdr");
+_Static_assert(sizeof(struct icmp6hdr) == 8, "icmp6hdr");
+
+/* ---- Maps -------------------------------------------------------------------------------
+ * BTF-defined map declarations in libbpf's style: the map is a global variable in the
+ * ".maps" section whose *type* describes it. Numbers travel as array sizes of pointed-to
+ * arrays (`int (*type)[BPF_MAP_TYPE_HASH]`), key and value types as pointer targets, so a
+ * loader reads everything back from BTF; the variable itself holds nothing but zeros,
+ * except `__array(values, ...)` initialisers, which become relocations in ".rel.maps". */
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+#define __array(name, val) typeof(val) *name[]
+
+/* enum bpf_map_type (include/uapi/linux/bpf.h). */
+enum {
+	BPF_MAP_TYPE_UNSPEC = 0,
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PROG_ARRAY = 3,
+	BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
+	BPF_MAP_TYPE_LPM_TRIE = 11,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+/* Legacy map definitions (section "maps"), as older loaders (iproute2, bcc) read them. */
+struct bpf_map_def {
+	unsigned int type;
+	unsigned int key_size;
+	unsigned int value_size;
+	unsigned int max_entries;
+	unsigned int map_flags;
+};
+
+/* bpf_map_update_elem flags. */
+#define BPF_ANY 0
+#define BPF_NOEXIST 1
+#define BPF_EXIST 2
+#define BPF_F_LOCK 4
+
+/* map_flags at creation. */
+#define BPF_F_NO_PREALLOC (1U << 0)
+#define BPF_F_RDONLY_PROG (1U << 7)
+#define BPF_F_WRONLY_PROG (1U << 8)
+
+/* ---- Helper flags (include/uapi/linux/bpf.h) ---------------------------------------- */
+/* bpf_skb_store_bytes */
+#define BPF_F_RECOMPUTE_CSUM (1ULL << 0)
+#define BPF_F_INVALIDATE_HASH (1ULL << 1)
+/* bpf_l3_csum_replace / bpf_l4_csum_replace: the low 4 bits give the size of the field
+ * that changed (2 or 4; 0 = `to` is already a checksum difference). */
+#define BPF_F_HDR_FIELD_MASK 0xfULL
+#define BPF_F_PSEUDO_HDR (1ULL << 4)
+#define BPF_F_MARK_MANGLED_0 (1ULL << 5)
+#define BPF_F_MARK_ENFORCE (1ULL << 6)
+#define BPF_F_IPV6 (1ULL << 7)
+/* bpf_redirect, bpf_clone_redirect */
+#define BPF_F_INGRESS (1ULL << 0)
+/* bpf_perf_event_output */
+#define BPF_F_INDEX_MASK 0xffffffffULL
+#define BPF_F_CURRENT_CPU BPF_F_INDEX_MASK
+#define BPF_F_CTXLEN_MASK (0xfffffULL << 32)
+/* bpf_skb_adjust_room: modes and flags */
+#define BPF_ADJ_ROOM_NET 0
+#define BPF_ADJ_ROOM_MAC 1
+#define BPF_F_ADJ_ROOM_FIXED_GSO (1ULL << 0)
+#define BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 (1ULL << 1)
+#define BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 (1ULL << 2)
+#define BPF_F_ADJ_ROOM_ENCAP_L4_GRE (1ULL << 3)
+#define BPF_F_ADJ_ROOM_ENCAP_L4_UDP (1ULL << 4)
+#define BPF_F_ADJ_ROOM_NO_CSUM_RESET (1ULL << 5)
+#define BPF_F_ADJ_ROOM_ENCAP_L2_ETH (1ULL << 6)
+#define BPF_F_ADJ_ROOM_ENCAP_L2(len) (((__u64)(len) & 0xff) << 56)
+/* bpf_ringbuf_output / submit / discard */
+#define BPF_RB_NO_WAKEUP (1ULL << 0)
+#define BPF_RB_FORCE_WAKEUP (1ULL << 1)
+/* bpf_ringbuf_query */
+#define BPF_RB_AVAIL_DATA 0
+#define BPF_RB_RING_SIZE 1
+#define BPF_RB_CONS_POS 2
+#define BPF_RB_PROD_POS 3
+
+/* skb->pkt_type values (include/uapi/linux/if_packet.h). */
+#define PACKET_HOST 0
+#define PACKET_BROADCAST 1
+#define PACKET_MULTICAST 2
+#define PACKET_OTHERHOST 3
+#define PACKET_OUTGOING 4
+
+/* ---- Helpers ----------------------------------------------------------------------------
+ * Declared by id like libbpf's bpf_helper_defs.h: a call through one of these pointers
+ * compiles to `call <id>`, which the kernel (or skbpf) binds to the helper. Ids are the
+ * positions in the kernel's __BPF_FUNC_MAPPER. */
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static long (*bpf_trace_printk)(const char *fmt, __u32 fmt_size, ...) = (void *)6;
 static __u32 (*bpf_get_prandom_u32)(void) = (void *)7;
+static __u32 (*bpf_get_smp_processor_id)(void) = (void *)8;
 static long (*bpf_skb_store_bytes)(struct __sk_buff *skb, __u32 offset, const void *from, __u32 len, __u64 flags) = (void *)9;
 static long (*bpf_l3_csum_replace)(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, __u64 size) = (void *)10;
 static long (*bpf_l4_csum_replace)(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, __u64 flags) = (void *)11;
+static long (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (void *)12;
+static long (*bpf_clone_redirect)(struct __sk_buff *skb, __u32 ifindex, __u64 flags) = (void *)13;
+static long (*bpf_skb_vlan_push)(struct __sk_buff *skb, __be16 vlan_proto, __u16 vlan_tci) = (void *)18;
+static long (*bpf_skb_vlan_pop)(struct __sk_buff *skb) = (void *)19;
 static long (*bpf_redirect)(__u32 ifindex, __u64 flags) = (void *)23;
+static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *)25;
 static long (*bpf_skb_load_bytes)(const void *skb, __u32 offset, void *to, __u32 len) = (void *)26;
+static __s64 (*bpf_csum_diff)(__be32 *from, __u32 from_size, __be32 *to, __u32 to_size, __u32 seed) = (void *)28;
+static long (*bpf_skb_change_proto)(struct __sk_buff *skb, __be16 proto, __u64 flags) = (void *)31;
+static long (*bpf_skb_change_type)(struct __sk_buff *skb, __u32 type) = (void *)32;
 static __u32 (*bpf_get_hash_recalc)(struct __sk_buff *skb) = (void *)34;
+static long (*bpf_skb_change_tail)(struct __sk_buff *skb, __u32 len, __u64 flags) = (void *)38;
+static long (*bpf_skb_pull_data)(struct __sk_buff *skb, __u32 len) = (void *)39;
+static long (*bpf_skb_change_head)(struct __sk_buff *skb, __u32 len, __u64 flags) = (void *)43;
+static long (*bpf_set_hash)(struct __sk_buff *skb, __u32 hash) = (void *)48;
+static long (*bpf_skb_adjust_room)(struct __sk_buff *skb, __s32 len_diff, __u32 mode, __u64 flags) = (void *)50;
+static long (*bpf_ringbuf_output)(void *ringbuf, void *data, __u64 size, __u64 flags) = (void *)130;
+static void *(*bpf_ringbuf_reserve)(void *ringbuf, __u64 size, __u64 flags) = (void *)131;
+static void (*bpf_ringbuf_submit)(void *data, __u64 flags) = (void *)132;
+static void (*bpf_ringbuf_discard)(void *data, __u64 flags) = (void *)133;
+static __u64 (*bpf_ringbuf_query)(void *ringbuf, __u64 flags) = (void *)134;
+
+/* Classic packet loads (BPF_LD | BPF_ABS/BPF_IND): LLVM intrinsics that compile to the
+ * legacy instructions. They read relative to skb->data, return the value in host order,
+ * and end the program with return 0 when the offset is out of range. Socket filters and tc
+ * programs may use them; they exist for cBPF-era code. */
+unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+unsigned long long load_half(void *skb, unsigned long long off) asm("llvm.bpf.load.half");
+unsigned long long load_word(void *skb, unsigned long long off) asm("llvm.bpf.load.word");
+
+/* ---- Small tools --------------------------------------------------------------------- */
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define offsetof(type, member) __builtin_offsetof(type, member)
+
+/* Fold a 32-bit one's-complement sum into the 16-bit Internet checksum field value. */
+static __always_inline __u16 csum_fold32(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
 
 #endif /* SKBPF_H */

@@ -85,11 +85,11 @@ public enum TestRunFrame {
         return [UInt8](repeating: 0, count: ethernetHeaderLength) + skb.byteArray
     }
 
-    /// `eth_type_trans`'s pkt_type on a device whose address is 00:00:00:00:00:00 (loopback).
+    /// `eth_type_trans`'s pkt_type on loopback, whose address *and broadcast address* are
+    /// 00:00:00:00:00:00: a group address is never lo's broadcast, so ff:ff:ff:ff:ff:ff is
+    /// PACKET_MULTICAST too (measured with kernel_oracle.py).
     static func packetType(destination: [UInt8]) -> PacketBuffer.PacketType {
-        if destination[0] & 1 == 1 {
-            return destination.allSatisfy { $0 == 0xff } ? .broadcast : .multicast
-        }
+        if destination[0] & 1 == 1 { return .multicast }
         return destination.allSatisfy { $0 == 0 } ? .host : .otherHost
     }
 }
