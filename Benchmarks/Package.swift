@@ -20,5 +20,13 @@ let package = Package(
             ],
             path: "Benchmarks/Interpreter",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
+        .executableTarget(
+            name: "interp-bench",
+            dependencies: [
+                .product(name: "BPFISA", package: "skbpf"),
+                .product(name: "BPFVM", package: "skbpf"),
+            ],
+            path: "Sources/interp-bench"),
     ]
 )

@@ -1,8 +1,10 @@
-/// The helper set of the public conformance suites' harnesses. Their ids are ubpf's own test
-/// helpers, not Linux's: 0 gather_bytes, 1 memfrob, 2 no_op, 3 sqrti, 4 strcmp_ext, 5 unwind
-/// (bpf_conformance uses only 5, with the same meaning).
+/// The helper sets of the public conformance suites' harnesses. Their ids are the harnesses' own,
+/// not Linux's.
 extension HelperRegistry {
-    public static let conformanceTestHelpers: HelperRegistry = {
+    /// ubpf's test helpers (`custom_tests/srcs/test_helpers.h`, used by ubpf's `tests/*.data`):
+    /// 0 gather_bytes, 1 memfrob, 2 no_op, 3 sqrti, 4 strcmp_ext, 5 unwind. Pointer arguments are
+    /// checked against the run's regions: a helper refuses memory the program could not touch.
+    public static let ubpfTestHelpers: HelperRegistry = {
         var registry = HelperRegistry()
         registry[0] = HelperFunction(name: "gather_bytes") { call in
             .value((call.r1 & 0xff) << 32 | (call.r2 & 0xff) << 24 | (call.r3 & 0xff) << 16
@@ -16,19 +18,36 @@ extension HelperRegistry {
             return .value(0)
         }
         registry[2] = HelperFunction(name: "no_op") { _ in .value(0) }
-        registry[3] = HelperFunction(name: "sqrti") { call in .value(integerSquareRoot(call.r1)) }
+        registry[3] = HelperFunction(name: "sqrti") { call in .value(ubpfSquareRoot(call.r1)) }
         registry[4] = HelperFunction(name: "strcmp_ext") { call in
             guard let a = call.cString(at: call.r1), let b = call.cString(at: call.r2) else {
                 return .fault("strcmp_ext: a string is outside the program's memory or not terminated")
             }
+            // glibc's strcmp: the difference of the first differing bytes as unsigned chars, an
+            // `int` the harness widens to 64 bits with its sign.
             for (x, y) in zip(a + [0], b + [0]) where x != y {
                 return .value(UInt64(bitPattern: Int64(Int32(x) - Int32(y))))
             }
             return .value(0)
         }
-        registry[5] = HelperFunction(name: "unwind") { call in call.r1 == 0 ? .stop(0) : .value(call.r1) }
+        registry[5] = unwind
         return registry
     }()
+
+    /// bpf_conformance's plugin helper set: only 5, unwind (`call_unwind_fail.data`).
+    public static let conformanceHelpers: HelperRegistry = {
+        var registry = HelperRegistry()
+        registry[5] = unwind
+        return registry
+    }()
+
+    /// Both suites' helpers (ubpf's set contains bpf_conformance's): what `skbpf conformance`
+    /// and `skbpf run --test-helpers` use.
+    public static var conformanceTestHelpers: HelperRegistry { ubpfTestHelpers }
+
+    /// Returns r1, and when that is 0 ends the program with r0 = 0: ubpf's unwind extension
+    /// (`ubpf_set_unwind_function_index`), which bpf_conformance's ubpf plugin registers for id 5.
+    static let unwind = HelperFunction(name: "unwind") { call in call.r1 == 0 ? .stop(0) : .value(call.r1) }
 }
 
 extension HelperCall {
@@ -45,12 +64,8 @@ extension HelperCall {
     }
 }
 
-/// floor(sqrt(x)) for the full 64-bit range.
-func integerSquareRoot(_ x: UInt64) -> UInt64 {
-    var root = UInt64(Double(x).squareRoot())
-    while root > 0 && root.multipliedReportingOverflow(by: root).overflow || (root * root > x) { root -= 1 }
-    while case let (square, overflow) = (root + 1).multipliedReportingOverflow(by: root + 1), !overflow, square <= x {
-        root += 1
-    }
-    return root
+/// ubpf's `sqrti`: `static_cast<uint64_t>(std::sqrt(x))`, computed through a double, so for large
+/// `x` (from 2^52 on, e.g. 67108865² - 1) it can be floor(sqrt(x)) + 1, as ubpf's is.
+func ubpfSquareRoot(_ x: UInt64) -> UInt64 {
+    UInt64(Double(x).squareRoot())  // at most 2^32: always representable
 }

@@ -27,6 +27,21 @@ struct MemoryChecker {
         }
     }
 
+    /// Prepares for a run on frame 0 and the first `regionCount` entries of `regions`.
+    mutating func begin(regionCount: Int) {
+        stackLow = stackTop &- UInt64(Interpreter.stackFrameSize)
+        self.regionCount = regionCount
+        if regionCount > 0 {
+            firstStart = UInt64(UInt(bitPattern: regions[0].start))
+            firstByteCount = UInt64(regions[0].byteCount)
+            firstIsWritable = regions[0].isWritable
+        } else {
+            firstStart = 0
+            firstByteCount = 0
+            firstIsWritable = false
+        }
+    }
+
     /// True if the run may access `[address, address + size)` (for writing when `write`).
     /// The interpreter's checked loop calls it; helpers call ``permits(_:_:write:)``.
     @inline(__always)

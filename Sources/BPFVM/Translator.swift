@@ -100,7 +100,7 @@ struct Translator {
         case .call(.local):
             return Op(.callLocal, offset: opDistance(from: index))
         case .call(.kernelFunction):
-            throw .unsupported("kfunc call (src 2)", slotIndex: slot)
+            throw .unsupported("kfunc call (src 2) needs kernel BTF (not supported)", slotIndex: slot)
         case .callRegister:
             return Op(.callRegister, dst: dst)
         case .exit:
@@ -108,7 +108,7 @@ struct Translator {
         case .loadImmediate64(.value):
             return Op(.mov64I, dst: dst, imm: imm)
         case .loadImmediate64(let pseudo):
-            throw .unsupported("lddw with pseudo source \(pseudo) (maps and relocations need an ELF loader)", slotIndex: slot)
+            throw .unsupported(Self.pseudoLoadMessage(pseudo), slotIndex: slot)
         case .load(let size, let signExtend):
             let code: OpCode
             if src == Register.r10.rawValue && !signExtend && Self.isInFrame(insn.offset, size) {
@@ -152,6 +152,21 @@ struct Translator {
             }
             return Op(code, src: src, imm: imm)
         }
+    }
+
+    /// Why an lddw with a pseudo source cannot run yet, naming the source as the kernel does
+    /// (`BPF_PSEUDO_MAP_FD` -> `map_fd`, the assembler's and disassembler's spelling).
+    static func pseudoLoadMessage(_ source: LoadImmediateSource) -> String {
+        let (name, need) = switch source {
+        case .value: ("imm", "nothing")  // not reached: translated as a plain value
+        case .mapFD: ("map_fd", "an ELF loader/maps")
+        case .mapValue: ("map_value", "an ELF loader/maps")
+        case .mapIndex: ("map_idx", "an ELF loader/maps")
+        case .mapIndexValue: ("map_idx_value", "an ELF loader/maps")
+        case .variableAddress: ("btf_id", "kernel BTF")
+        case .codeAddress: ("func", "callback helpers")
+        }
+        return "lddw with pseudo source \(name) needs \(need) (not supported yet)"
     }
 
     /// True when `r10 + offset` with `size` bytes lies inside the current 512-byte frame:
