@@ -20,14 +20,20 @@ answer is reduced to what a differential test compares:
   kernel_table.py --markdown   print the README table (program, packet, retval, effects, meaning)
   kernel_table.py --json       print every case with the kernel's full oracle output
   kernel_table.py --verify     verify every program of every build/*.o, print a markdown table
+  kernel_table.py --engine skbpf   run the cases through `skbpf test-run` instead of the kernel
+                               and compare with "expect" (no root needed)
+  kernel_table.py --compare    run every case through both the kernel and `skbpf test-run` and
+                               compare them directly: retval, data_out, every ctx_out field, maps
+  --skbpf PATH                 the skbpf binary (default: .build/debug/skbpf, or $SKBPF)
   --only NAME                  restrict to programs whose name starts with NAME
 
-Needs root (the oracle loads programs with bpf(2)); `make -C Programs` first.
+Needs root for the kernel (the oracle loads programs with bpf(2)); `make -C Programs` first.
 """
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -37,6 +43,7 @@ CASES = os.path.join(PROGRAMS, "cases.json")
 KERNEL_ORACLE = os.environ.get(
     "KERNEL_ORACLE", os.path.normpath(os.path.join(PROGRAMS, "..", "..", "shared", "tools", "kernel_oracle.py")))
 ORACLE_PLUS = os.path.join(HERE, "oracle_plus.py")
+DEFAULT_SKBPF = os.environ.get("SKBPF", os.path.join(PROGRAMS, "..", ".build", "debug", "skbpf"))
 
 MAP_HASH, MAP_ARRAY, MAP_PROG_ARRAY, MAP_PERF, MAP_LRU_HASH, MAP_RINGBUF = 1, 2, 3, 4, 9, 27
 TC_VERDICTS = {0xFFFFFFFF: "UNSPEC", 0: "OK", 1: "RECLASSIFY", 2: "SHOT", 3: "PIPE", 4: "STOLEN",
@@ -46,6 +53,9 @@ TC_VERDICTS = {0xFFFFFFFF: "UNSPEC", 0: "OK", 1: "RECLASSIFY", 2: "SHOT", 3: "PI
 def oracle_command(prog, case):
     oracle = ORACLE_PLUS if prog.get("oracle") == "oracle_plus" else KERNEL_ORACLE
     cmd = [sys.executable, oracle, "run", os.path.join(PROGRAMS, prog["object"])]
+    if shutil.which("taskset"):
+        # CPU 0, as skbpf's single worker: per-CPU map slots and LRU free lists then line up.
+        cmd = ["taskset", "-c", "0"] + cmd
     if prog.get("section"):
         cmd += ["--section", prog["section"]]
     if prog.get("prog"):
@@ -60,12 +70,61 @@ def oracle_command(prog, case):
     return cmd
 
 
-def run_case(prog, case):
-    proc = subprocess.run(oracle_command(prog, case), capture_output=True, text=True)
+def skbpf_command(prog, case, skbpf):
+    """The same case as `skbpf test-run` arguments (the oracle's --prog is skbpf's --program)."""
+    cmd = [skbpf, "test-run", os.path.join(PROGRAMS, prog["object"])]
+    if prog.get("section"):
+        cmd += ["--section", prog["section"]]
+    if prog.get("prog"):
+        cmd += ["--program", prog["prog"]]
+    cmd += ["--packet", os.path.join(PROGRAMS, "samples", case["packet"] + ".bin"), "--dump-maps", "--json"]
+    if case.get("repeat"):
+        cmd += ["--repeat", str(case["repeat"])]
+    if case.get("ctx_in"):
+        cmd += ["--ctx-in", json.dumps(case["ctx_in"])]
+    for spec in case.get("map_set", []):
+        cmd += ["--map-set", spec]
+    if prog.get("oracle") != "oracle_plus":
+        cmd += ["--no-prog-array-init"]   # what the plain oracle does
+    return cmd
+
+
+def run_case(prog, case, skbpf=None):
+    command = skbpf_command(prog, case, skbpf) if skbpf else oracle_command(prog, case)
+    proc = subprocess.run(command, capture_output=True, text=True)
     try:
-        return json.loads(proc.stdout)
+        result = json.loads(proc.stdout)
+        if skbpf and prog.get("oracle") != "oracle_plus":
+            # The plain oracle cannot read ring buffer records: compare like with like.
+            for m in result.get("maps", {}).values():
+                m.pop("records", None)
+        return result
     except ValueError:
-        return {"error": "oracle output is not JSON: %s %s" % (proc.stdout[-300:], proc.stderr[-300:])}
+        return {"error": "%s output is not JSON: %s %s" % ("skbpf" if skbpf else "oracle", proc.stdout[-300:],
+                                                          proc.stderr[-300:])}
+
+
+def compare(kernel, skbpf, case, packet):
+    """The differences between the kernel's and skbpf's answers to one case, as text lines."""
+    diffs = []
+    if kernel.get("loaded") != skbpf.get("loaded") or ("run_error" in kernel) != ("run_error" in skbpf):
+        return ["loaded/run_error: kernel %s, skbpf %s" % (
+            {k: kernel.get(k) for k in ("loaded", "error", "run_error")},
+            {k: skbpf.get(k) for k in ("loaded", "error", "run_error")})]
+    if not kernel.get("loaded") or "run_error" in kernel:
+        return diffs
+    for key in ("retval", "data_out"):
+        if kernel.get(key) != skbpf.get(key):
+            diffs.append("%s: kernel %s, skbpf %s" % (key, kernel.get(key), skbpf.get(key)))
+    kctx, sctx = kernel.get("ctx_out") or {}, skbpf.get("ctx_out") or {}
+    for field in kctx:
+        if kctx[field] != sctx.get(field):
+            diffs.append("ctx_out.%s: kernel %s, skbpf %s" % (field, kctx[field], sctx.get(field)))
+    kmaps = reduce_maps(kernel.get("maps", {}), case)
+    smaps = reduce_maps(skbpf.get("maps", {}), case)
+    if kmaps != smaps:
+        diffs.append("maps:\n    kernel %s\n    skbpf  %s" % (json.dumps(kmaps), json.dumps(smaps)))
+    return diffs
 
 
 def masked(value_hex, case, map_name):
@@ -248,6 +307,9 @@ def main(argv=None):
     mode.add_argument("--markdown", action="store_true", help="print the README table")
     mode.add_argument("--json", action="store_true", help="print the oracle's full output per case")
     mode.add_argument("--verify", action="store_true", help="verify every program of build/*.o")
+    mode.add_argument("--compare", action="store_true", help="compare the kernel with skbpf test-run, case by case")
+    ap.add_argument("--engine", choices=("kernel", "skbpf"), default="kernel", help="what runs the cases")
+    ap.add_argument("--skbpf", default=DEFAULT_SKBPF, help="the skbpf binary")
     ap.add_argument("--only", help="only programs whose name starts with this")
     args = ap.parse_args(argv)
 
@@ -255,12 +317,14 @@ def main(argv=None):
         return 1 if verify_all() else 0
     with open(CASES) as f:
         doc = json.load(f)
+    if args.compare:
+        return compare_all(doc, args)
     rows, raw, failures = [], [], 0
     for prog in doc["programs"]:
         if args.only and not prog["program"].startswith(args.only):
             continue
         for case in prog["cases"]:
-            result = run_case(prog, case)
+            result = run_case(prog, case, args.skbpf if args.engine == "skbpf" else None)
             obs = reduce(result, case, packet_bytes(case))
             rows.append((prog, case, obs, result.get("prog_type")))
             raw.append({"program": prog["program"], "case": case, "oracle": result})
@@ -269,8 +333,8 @@ def main(argv=None):
             elif not (args.markdown or args.json):
                 if obs != case.get("expect"):
                     failures += 1
-                    print("DIFFERS %s / %s%s:\n  kernel: %s\n  expect: %s" % (
-                        prog["program"], case["packet"], setup_text(case), json.dumps(obs),
+                    print("DIFFERS %s / %s%s:\n  %s: %s\n  expect: %s" % (
+                        prog["program"], case["packet"], setup_text(case), args.engine, json.dumps(obs),
                         json.dumps(case.get("expect"))))
     if args.record:
         write_cases(doc)
@@ -283,6 +347,28 @@ def main(argv=None):
     else:
         print("%d cases, %d differ from cases.json" % (len(rows), failures))
     return 1 if failures else 0
+
+
+def compare_all(doc, args):
+    """Every case through the kernel and through skbpf; prints each difference. Exit 1 if any."""
+    cases = differing = 0
+    for prog in doc["programs"]:
+        if args.only and not prog["program"].startswith(args.only):
+            continue
+        for case in prog["cases"]:
+            cases += 1
+            kernel = run_case(prog, case)
+            skbpf = run_case(prog, case, args.skbpf)
+            for side, result in (("kernel", kernel), ("skbpf", skbpf)):
+                if "error" in result and "loaded" not in result:
+                    print("ERROR %s / %s (%s): %s" % (prog["program"], case["packet"], side, result["error"]))
+            diffs = compare(kernel, skbpf, case, packet_bytes(case))
+            if diffs:
+                differing += 1
+                print("DIFFERS %s / %s%s:\n  %s" % (prog["program"], case["packet"], setup_text(case),
+                                                   "\n  ".join(diffs)))
+    print("%d cases compared, %d differ between the kernel and skbpf" % (cases, differing))
+    return 1 if differing else 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ public struct ExecutableProgram: Sendable {
     let slotOfOp: [Int]
     let helperTable: [HelperFunction]
     let registry: HelperRegistry
+    /// The map set `lddw` map references were resolved against; interpreters must use it.
+    let mapSetIdentity: ObjectIdentifier?
 
     /// Translates `program`; fails on an invalid program, an unknown helper id or a feature
     /// that needs a loader (map references).
@@ -32,9 +34,16 @@ public struct ExecutableProgram: Sendable {
     /// wherever it is copied or spilled) is checked against that type's `__sk_buff` rules and
     /// becomes a dedicated context op: a forbidden access is a ``LoadError/contextAccess(_:slotIndex:)``
     /// with the kernel's message. Run such a program with ``Interpreter/run(context:)``.
+    ///
+    /// A typed program calls Linux helpers by id (those `helpers` does not override): a helper the
+    /// type may not call is a ``LoadError/helperRefused(_:slotIndex:)`` with the verifier's words
+    /// (`gpl_only` helpers need `isGPLCompatible`). Its `lddw` map references resolve against
+    /// `maps` — run it with an interpreter whose ``HelperEnvironment`` holds that same set.
     public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked,
-                programType: ProgramType? = nil) throws(LoadError) {
-        let output = try Translator(program: program, helpers: helpers, programType: programType).translate()
+                programType: ProgramType? = nil, maps: MapSet? = nil, isGPLCompatible: Bool = true) throws(LoadError) {
+        let output = try Translator(program: program, helpers: helpers, programType: programType, maps: maps,
+                                    isGPLCompatible: isGPLCompatible).translate()
+        self.mapSetIdentity = maps.map(ObjectIdentifier.init)
         self.mode = mode
         self.programType = programType
         self.program = program

@@ -17,8 +17,10 @@ import PacketBuffer
 extension Interpreter {
     @inline(__always)
     static func execute(
-        _ ops: UnsafePointer<Op>, _ r: UnsafeMutablePointer<UInt64>, _ state: inout RunState, checked: Bool
+        _ entry: UnsafePointer<Op>, _ r: UnsafeMutablePointer<UInt64>, _ state: inout RunState, checked: Bool
     ) -> RunStatus {
+        // The program running: the entry program, or one a tail call entered.
+        var ops = entry
         var pc = ops
         var skew = 0
         let budget = state.budget
@@ -159,19 +161,33 @@ extension Interpreter {
                 switch callHelper(state.helpers + Int(op.imm), r, checker, state.owner) {
                 case .proceed: break
                 case .stop: break loop
+                case .fault, .unknown, .packetChanged, .tailCall: status = .helperFault; break loop
+                }
+            case .callLinux:
+                switch callLinux(op.imm, r, checker, &state) {
+                case .proceed: break
+                case .packetChanged: checker.reloadFirstRegion()
+                case .tailCall:
+                    // The target starts over at its first op with the same frame; the count goes on.
+                    let done = Self.index(of: pc, in: ops) &- skew
+                    ops = state.tailCallOps.unsafelyUnwrapped
+                    pc = ops
+                    skew = 0 &- done
+                case .stop: break loop
                 case .fault, .unknown: status = .helperFault; break loop
                 }
             case .callRegister:
                 switch callRegister(r[d], r, checker, state.owner) {
                 case .proceed: break
                 case .stop: break loop
-                case .fault: status = .helperFault; break loop
+                case .fault, .packetChanged, .tailCall: status = .helperFault; break loop
                 case .unknown: status = .unknownHelper; break loop
                 }
             case .callLocal:
                 if checked && Self.index(of: pc, in: ops) &- skew > budget { status = .budgetExhausted; break loop }
                 guard state.depth + 1 < Interpreter.maximumCallDepth else { status = .callDepthExceeded; break loop }
-                state.frames[state.depth] = CallFrame(returnOp: Self.index(of: pc, in: ops), r6: r[6], r7: r[7], r8: r[8], r9: r[9])
+                state.frames[state.depth] = CallFrame(returnOps: ops, returnOp: Self.index(of: pc, in: ops),
+                                                      r6: r[6], r7: r[7], r8: r[8], r9: r[9])
                 state.depth += 1
                 r[10] &-= UInt64(Interpreter.stackFrameSize)
                 checker.stackLow &-= UInt64(Interpreter.stackFrameSize)
@@ -187,8 +203,10 @@ extension Interpreter {
                 r[9] = frame.r9
                 r[10] &+= UInt64(Interpreter.stackFrameSize)
                 checker.stackLow &+= UInt64(Interpreter.stackFrameSize)
-                skew &+= frame.returnOp &- Self.index(of: pc, in: ops)
+                let done = Self.index(of: pc, in: ops) &- skew
+                ops = frame.returnOps
                 pc = ops + frame.returnOp
+                skew = frame.returnOp &- done
             // Loads: one case per width, so the size is a constant and the access one instruction.
             case .ldxb:
                 let a = r[s] &+ UInt64(bitPattern: Int64(op.offset))
@@ -308,6 +326,7 @@ extension Interpreter {
         state.executed = Self.index(of: pc, in: ops) &- skew
         state.checker = checker
         state.faultOp = Self.index(of: pc, in: ops) - 1
+        state.faultOps = ops
         return status
     }
 
@@ -359,6 +378,10 @@ extension Interpreter {
 enum HelperOutcome: UInt8 {
     /// r0 holds the result; the program goes on.
     case proceed
+    /// As `proceed`, and the packet moved or changed size: region 0 must be read again.
+    case packetChanged
+    /// `bpf_tail_call` found its target (`RunState.tailCallOps`): the program continues there.
+    case tailCall
     /// The helper ended the program (ubpf's unwind); r0 holds its return value.
     case stop
     /// The helper refused its arguments; the message is in ``Interpreter/faultMessage``.

@@ -34,8 +34,13 @@ public final class Interpreter {
     let helpers: UnsafeMutablePointer<HelperFunction>
     let stack: UnsafeMutableRawPointer
     let frames: UnsafeMutablePointer<CallFrame>
+    /// Region 0 is the run's data (memory or packet); after it, the value memory of every map of
+    /// the environment (``mapRegionCount`` of them), fixed when the interpreter is made.
     let regions: UnsafeMutablePointer<MemoryRegion>
-    static let maximumRegions = 4
+    static let maximumRegions = 1 + MapSet.capacity
+    let mapRegionCount: Int
+    /// Maps, tail-call targets, clone devices, trace sink: what Linux helpers reach.
+    public let environment: HelperEnvironment
     /// What r1 points at in a context run: 192 zero bytes standing for `struct __sk_buff`. Context
     /// accesses never read it (they become context ops). It is no region: in checked mode a plain load
     /// through it traps, unchecked it reads zeros; helpers recognise the context by this address.
@@ -55,8 +60,16 @@ public final class Interpreter {
     /// One past the top of frame 0: r10 at entry.
     let stackTop: UInt64
 
-    public init(program: ExecutableProgram, instructionBudget: Int = Interpreter.defaultInstructionBudget) {
+    /// An interpreter for `program`, with `environment`'s maps and tail-call targets (an empty
+    /// environment when nil). A program translated with a map set needs an environment holding
+    /// that set; maps added to the set later are not visible to checked runs.
+    public init(program: ExecutableProgram, environment: HelperEnvironment? = nil,
+                instructionBudget: Int = Interpreter.defaultInstructionBudget) {
+        let environment = environment ?? HelperEnvironment()
+        precondition(program.mapSetIdentity == nil || program.mapSetIdentity == ObjectIdentifier(environment.maps),
+                     "the program was translated against another map set than the environment's")
         self.program = program
+        self.environment = environment
         self.instructionBudget = instructionBudget
         registers = .allocate(capacity: 16)
         registers.initialize(repeating: 0, count: 16)
@@ -65,6 +78,14 @@ public final class Interpreter {
         stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackBytes)
         frames = .allocate(capacity: Self.maximumCallDepth)
         regions = .allocate(capacity: Self.maximumRegions)
+        var mapRegions = 0
+        for map in environment.maps.maps {
+            guard let memory = map.valueMemory, let base = memory.baseAddress, mapRegions + 1 < Self.maximumRegions else { continue }
+            mapRegions += 1
+            regions[mapRegions] = MemoryRegion(start: base, byteCount: memory.count, isWritable: map.isProgramWritable,
+                                               name: "map value")
+        }
+        mapRegionCount = mapRegions
         ops = .allocate(capacity: max(program.ops.count, 1))
         ops.initialize(from: program.ops, count: program.ops.count)
         helpers = .allocate(capacity: max(program.helperTable.count, 1))
@@ -81,7 +102,8 @@ public final class Interpreter {
                                    stackTop: stackTop, regions: regions, regionCount: 0),
             packetStart: 0, packetLength: 0, budget: isChecked ? instructionBudget : Int.max,
             frames: frames, helpers: helpers, context: placeholderMetadata,
-            controlBlock: placeholderControlBlock, owner: self))
+            controlBlock: placeholderControlBlock, owner: self, skb: placeholderContext,
+            contextAddress: UInt64(UInt(bitPattern: contextBlock)), placeholderKey: contextBlock, faultOps: ops))
     }
 
     deinit {
@@ -100,16 +122,16 @@ public final class Interpreter {
     /// Runs the program on a block of memory: r1 = its address (0 when empty), r2 = its length.
     /// The block is the run's one data region (writable), and the packet of legacy packet loads.
     public func run(memory: UnsafeMutableRawBufferPointer) throws(Trap) -> RunResult {
-        var regionCount = 0
         var address: UInt64 = 0
         var packet: UnsafeRawBufferPointer?
         if let base = memory.baseAddress, memory.count > 0 {
             regions[0] = MemoryRegion(start: base, byteCount: memory.count, isWritable: true, name: "memory")
-            regionCount = 1
             address = UInt64(UInt(bitPattern: base))
             packet = UnsafeRawBufferPointer(start: base, count: memory.count)
+        } else {
+            regions[0] = MemoryRegion(start: contextBlock, byteCount: 0, isWritable: false, name: "memory")
         }
-        return try run(arguments: (address, UInt64(memory.count)), regions: regionCount, packet: packet)
+        return try run(arguments: (address, UInt64(memory.count)), regions: 1 + mapRegionCount, packet: packet)
     }
 
     /// Runs with r1/r2 given and the first `regionCount` entries of ``regions`` as the data regions.
@@ -117,7 +139,7 @@ public final class Interpreter {
     /// run has none); the caller keeps that buffer alive for the run.
     func run(arguments: (UInt64, UInt64), regions regionCount: Int, packet: UnsafeRawBufferPointer?,
              context: UnsafeMutablePointer<SkBuffMetadata>? = nil,
-             controlBlock: UnsafeMutableRawPointer? = nil) throws(Trap) -> RunResult {
+             controlBlock: UnsafeMutableRawPointer? = nil, skb: SkBuff? = nil) throws(Trap) -> RunResult {
         // r0–r9 start at zero so a run never sees the previous run's values (r11–r15 do not exist).
         let r = registers
         r.update(repeating: 0, count: 10)
@@ -131,6 +153,9 @@ public final class Interpreter {
         s.pointee.context = context ?? placeholderMetadata
         s.pointee.controlBlock = controlBlock ?? placeholderControlBlock
         s.pointee.depth = 0
+        s.pointee.skb = skb ?? placeholderContext
+        s.pointee.redirect = nil
+        s.pointee.tailCalls = 0
         let status = isChecked ? Self.runChecked(ops, r, &s.pointee) : Self.runUnchecked(ops, r, &s.pointee)
         if status != .returned { throw trap(status, s.pointee) }
         return RunResult(returnValue: r[0], instructionsExecuted: s.pointee.executed)
@@ -141,8 +166,10 @@ public final class Interpreter {
     @inline(never)
     private func trap(_ status: RunStatus, _ state: RunState) -> Trap {
         let index = state.faultOp
-        let op = ops[index]
-        let slot = index < program.slotOfOp.count ? program.slotOfOp[index] : -1
+        let op = state.faultOps[index]
+        // The op may be in a program a tail call entered.
+        let faulting = state.faultOps == UnsafePointer(ops) ? program : environment.target(startingAt: state.faultOps) ?? program
+        let slot = index < faulting.slotOfOp.count ? faulting.slotOfOp[index] : -1
         let kind: Trap.Kind = switch status {
         case .returned, .outOfBounds:
             Self.faultingAccess(op, registers, regions: regionDescriptions(state))
@@ -150,11 +177,18 @@ public final class Interpreter {
         case .callDepthExceeded: .callDepthExceeded(limit: Self.maximumCallDepth)
         case .unknownHelper: .unknownHelper(id: registers[Int(op.dst)])
         case .helperFault:
-            .helperFailed(name: op.code == .callHelper ? helpers[Int(op.imm)].name
-                                                        : program.registry[Int32(truncatingIfNeeded: registers[Int(op.dst)])]?.name ?? "?",
-                          reason: faultMessage)
+            .helperFailed(name: helperName(op), reason: faultMessage)
         }
         return Trap(slotIndex: slot, kind: kind)
+    }
+
+    /// The helper a call op called (for a trap message).
+    private func helperName(_ op: Op) -> String {
+        switch op.code {
+        case .callHelper: helpers[Int(op.imm)].name
+        case .callLinux: HelperID(rawValue: Int32(truncatingIfNeeded: op.imm)).kernelName
+        default: program.registry[Int32(truncatingIfNeeded: registers[Int(op.dst)])]?.name ?? "?"
+        }
     }
 
     /// The access a load, store or atomic op attempted: loads address `src + offset`, stores and
@@ -198,6 +232,8 @@ enum RunStatus: UInt8 {
 
 /// Saved state of a caller during a bpf-to-bpf call.
 struct CallFrame {
+    /// The caller's program (a tail call may have entered another one since).
+    var returnOps: UnsafePointer<Op>
     var returnOp: Int
     var r6: UInt64, r7: UInt64, r8: UInt64, r9: UInt64
 }
@@ -213,12 +249,24 @@ struct RunState {
     /// The packet buffer's metadata and control block, for context ops (raw: no ARC in the loop).
     var context: UnsafeMutablePointer<SkBuffMetadata>
     var controlBlock: UnsafeMutableRawPointer
-    /// For `callx`, which looks helpers up by id at run time.
+    /// For `callx`, which looks helpers up by id at run time, and Linux helpers (the environment).
     unowned(unsafe) var owner: Interpreter
+    /// The run's packet buffer (the placeholder for runs without one), for Linux helpers.
+    unowned(unsafe) var skb: SkBuff
+    /// r1 at entry of a context run: helpers taking the context check for it.
+    var contextAddress: UInt64
+    /// A non-nil address for empty buffers handed to helpers (never read).
+    var placeholderKey: UnsafeMutableRawPointer
     var depth = 0
     var executed = 0
-    /// The op the run stopped at (its `exit`, or the op that faulted).
+    /// The op the run stopped at (its `exit`, or the op that faulted), in the program `faultOps`.
     var faultOp = 0
+    var faultOps: UnsafePointer<Op>
+    /// What `bpf_redirect` asked for in this run.
+    var redirect: RedirectRequest? = nil
+    /// Tail calls made in this run, and where the last one goes.
+    var tailCalls = 0
+    var tailCallOps: UnsafePointer<Op>? = nil
 }
 
 /// The result of a run that reached `exit`.

@@ -8,6 +8,11 @@ public enum LoadError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidProgram(DecodingError)
     /// A `call imm` to a helper id the registry does not have.
     case unknownHelper(id: Int32, slotIndex: Int)
+    /// A Linux helper the program type may not call, with the verifier's words
+    /// (`program of this type cannot use helper bpf_skb_store_bytes#9`).
+    case helperRefused(HelperCallError, slotIndex: Int)
+    /// An `lddw` map reference the run's map set cannot satisfy (no such map, no direct value).
+    case invalidMapReference(String, slotIndex: Int)
     /// A valid instruction the interpreter cannot run yet; the text says what it needs
     /// (`lddw with pseudo source map_fd needs an ELF loader/maps (not supported yet)`).
     case unsupported(String, slotIndex: Int)
@@ -22,6 +27,8 @@ public enum LoadError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidProgram(let error): "invalid program: \(error)"
         case .unknownHelper(let id, let slot): "slot \(slot): call to unknown helper \(id)"
+        case .helperRefused(let error, let slot): "slot \(slot): \(error)"
+        case .invalidMapReference(let message, let slot): "slot \(slot): \(message)"
         case .unsupported(let what, let slot): "slot \(slot): \(what)"
         case .contextAccess(let error, let slot): "slot \(slot): \(error)"
         case .invalidContextUse(let message, let slot): "slot \(slot): \(message)"

@@ -42,6 +42,13 @@ struct MemoryChecker {
         }
     }
 
+    /// Reads region 0 again: a helper moved or resized the packet.
+    mutating func reloadFirstRegion() {
+        firstStart = UInt64(UInt(bitPattern: regions[0].start))
+        firstByteCount = UInt64(regions[0].byteCount)
+        firstIsWritable = regions[0].isWritable
+    }
+
     /// True if the run may access `[address, address + size)` (for writing when `write`).
     /// The interpreter's checked loop calls it; helpers call ``permits(_:_:write:)``.
     @inline(__always)

@@ -21,8 +21,9 @@ enum OpCode: UInt8, Sendable {
     case jsgt64I, jsgt64R, jsge64I, jsge64R, jlt64I, jlt64R, jle64I, jle64R, jslt64I, jslt64R, jsle64I, jsle64R
     case jeq32I, jeq32R, jgt32I, jgt32R, jge32I, jge32R, jset32I, jset32R, jne32I, jne32R
     case jsgt32I, jsgt32R, jsge32I, jsge32R, jlt32I, jlt32R, jle32I, jle32R, jslt32I, jslt32R, jsle32I, jsle32R
-    // Calls: helper (imm = index in the registry table), local (offset = op distance), register (callx).
-    case callHelper, callLocal, callRegister, exit
+    // Calls: helper (imm = index in the registry table), Linux helper (imm = its id), local (offset =
+    // op distance), register (callx).
+    case callHelper, callLinux, callLocal, callRegister, exit
     // Memory: address = r[src] + offset (loads) / r[dst] + offset (stores, atomics).
     case ldxb, ldxh, ldxw, ldxdw, ldxsb, ldxsh, ldxsw
     case stb, sth, stw, stdw, stxb, stxh, stxw, stxdw

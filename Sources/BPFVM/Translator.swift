@@ -9,8 +9,13 @@ import BPFISA
 struct Translator {
     let program: Program
     let helpers: HelperRegistry
-    /// When set, context accesses are found (``ContextTracker``) and become context ops.
+    /// When set, context accesses are found (``ContextTracker``) and become context ops, and
+    /// `call imm` ids the registry lacks are Linux helpers, checked against the type's table.
     var programType: ProgramType? = nil
+    /// The maps `lddw` map references resolve against (handles, direct value addresses).
+    var maps: MapSet? = nil
+    /// Whether the program's license allows `gpl_only` helpers.
+    var isGPLCompatible = true
 
     struct Output {
         var ops: [Op]
@@ -42,6 +47,18 @@ struct Translator {
             }
             if op.code == .callHelper {
                 let id = insn.imm32
+                if let programType {
+                    if let refusal = HelperCallError.check(HelperID(id), programType: programType, isGPLCompatible: isGPLCompatible) {
+                        throw .helperRefused(refusal, slotIndex: slot)
+                    }
+                    if helpers[id] == nil {
+                        guard Interpreter.implementedLinuxHelpers.contains(HelperID(id)) else {
+                            throw .unsupported("\(HelperID(id)) is not implemented by skbpf", slotIndex: slot)
+                        }
+                        ops.append(Op(.callLinux, imm: UInt64(UInt32(bitPattern: id))))
+                        continue
+                    }
+                }
                 guard let helper = helpers[id] else { throw .unknownHelper(id: id, slotIndex: slot) }
                 if let existing = helperIndex[id] {
                     op.imm = UInt64(existing)
@@ -108,7 +125,7 @@ struct Translator {
         case .loadImmediate64(.value):
             return Op(.mov64I, dst: dst, imm: imm)
         case .loadImmediate64(let pseudo):
-            throw .unsupported(Self.pseudoLoadMessage(pseudo), slotIndex: slot)
+            return Op(.mov64I, dst: dst, imm: try mapReference(pseudo, imm: insn.imm, slot: slot))
         case .load(let size, let signExtend):
             let code: OpCode
             if src == Register.r10.rawValue && !signExtend && Self.isInFrame(insn.offset, size) {
@@ -152,6 +169,29 @@ struct Translator {
             }
             return Op(code, src: src, imm: imm)
         }
+    }
+
+    /// The value an `lddw` map reference loads: a map's handle (`map_fd`, `map_idx`; the fd of a
+    /// program without an object is the map's index in the set) or the address of a byte of an
+    /// array's single value (`map_value`, `map_idx_value`: index in the low 32 bits of the
+    /// immediate, offset in the high 32), as the kernel resolves them at load time.
+    private func mapReference(_ pseudo: LoadImmediateSource, imm: Int64, slot: Int) throws(LoadError) -> UInt64 {
+        switch pseudo {
+        case .mapFD, .mapIndex, .mapValue, .mapIndexValue: break
+        default: throw .unsupported(Self.pseudoLoadMessage(pseudo), slotIndex: slot)
+        }
+        let index = Int(UInt32(truncatingIfNeeded: imm))
+        guard let maps, index < maps.count else {
+            throw .invalidMapReference("lddw refers to map \(index), but the program has \(maps?.count ?? 0) maps", slotIndex: slot)
+        }
+        if pseudo == .mapFD || pseudo == .mapIndex { return MapSet.handle(ofMapAt: index) }
+        let offset = Int(Int32(truncatingIfNeeded: imm >> 32))
+        guard let array = maps[index] as? ArrayMap, let address = array.directValueAddress(offset: offset) else {
+            throw .invalidMapReference(
+                "direct value access to map \(maps[index].name) at offset \(offset): only single-value arrays, inside the value",
+                slotIndex: slot)
+        }
+        return UInt64(UInt(bitPattern: address))
     }
 
     /// Why an lddw with a pseudo source cannot run yet, naming the source as the kernel does

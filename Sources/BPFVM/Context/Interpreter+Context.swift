@@ -25,13 +25,16 @@ extension Interpreter {
                                   isWritable: isWritable, name: "packet")
         let packet = UnsafeRawBufferPointer(start: data, count: skb.length)
         return try withExtendedLifetime(skb) { () throws(Trap) -> RunResult in
-            try run(arguments: (UInt64(UInt(bitPattern: contextBlock)), 0), regions: 1, packet: packet,
-                    context: skb.metadata, controlBlock: skb.controlBlock)
+            try run(arguments: (UInt64(UInt(bitPattern: contextBlock)), 0), regions: 1 + mapRegionCount, packet: packet,
+                    context: skb.metadata, controlBlock: skb.controlBlock, skb: skb)
         }
     }
 
     /// The address r1 holds in a context run (what helpers taking the context receive).
     public var contextAddress: UInt64 { UInt64(UInt(bitPattern: contextBlock)) }
+
+    /// What `bpf_redirect` recorded in the last run (nil when it was not called, or refused).
+    public var redirectRequest: RedirectRequest? { state.pointee.redirect }
 
     /// The value a context load produces: the field's kernel value, narrowed and sign-extended as
     /// the access asks. Outside the loop on purpose: rare next to packet loads, and a dozen cases.

@@ -178,6 +178,37 @@ public final class RingBufferMap: BPFMap {
         return delivered
     }
 
+    /// One record between the consumer and the producer, as ``records()`` lists it.
+    public struct Record: Sendable, Hashable {
+        /// The size the program reserved or output.
+        public var length: Int
+        /// True for a record the program discarded (readers skip it).
+        public var isDiscarded: Bool
+        /// True while the record is reserved and neither submitted nor discarded.
+        public var isBusy: Bool
+        public var bytes: [UInt8]
+    }
+
+    /// Every record not yet consumed, in order, discarded and busy ones included, without consuming
+    /// anything (what `oracle_plus.py` reads back through the buffer's mapped pages).
+    public func records() -> [Record] {
+        var result = [Record]()
+        var position = positions.pointee.consumer
+        let producer = positions.pointee.producer
+        while position < producer {
+            let header = data + Int(position & mask)
+            let word = header.load(as: UInt32.self)
+            let size = UInt64(word & ~(Self.busy | Self.discarded))
+            let recordLength = Self.recordLength(size)
+            guard recordLength <= producer &- position else { break }
+            let start = header + Int(Self.headerSize)
+            result.append(Record(length: Int(size), isDiscarded: word & Self.discarded != 0, isBusy: word & Self.busy != 0,
+                                 bytes: Array(UnsafeRawBufferPointer(start: start, count: Int(size)))))
+            position &+= recordLength
+        }
+        return result
+    }
+
     /// Every submitted record not yet consumed, in order, as byte arrays (consuming them).
     public func drain() -> [[UInt8]] {
         var records: [[UInt8]] = []

@@ -52,21 +52,27 @@ enum ContextJSON {
     }
 
     /// Every `__sk_buff` field after a run, in the uapi order, as `kernel_oracle.py` prints them.
-    /// Pointer fields (data, data_end, data_meta, flow_keys, sk) are 0: addresses mean nothing outside a run.
-    static func contextOut(_ skb: SkBuff) -> [(String, Any)] {
+    /// With `kernelCopiedFieldsOnly`, the kernel's `ctx_out`: only the fields `BPF_PROG_TEST_RUN`
+    /// copies back (mark, priority, ingress_ifindex, ifindex, cb, tstamp, wire_len, gso_segs,
+    /// gso_size, hwtstamp) have values, the others are 0. Otherwise every field as the program
+    /// would read it. Pointer fields (data, data_end, data_meta, flow_keys, sk) are 0 either way:
+    /// addresses mean nothing outside a run.
+    static func contextOut(_ skb: SkBuff, kernelCopiedFieldsOnly: Bool) -> [(String, Any)] {
         let m = skb.metadata.pointee
-        let vlan = skb.vlanTag
+        let all = !kernelCopiedFieldsOnly
+        func shown<T: BinaryInteger>(_ value: T) -> T { all ? value : 0 }
         return [
-            ("len", skb.length), ("pkt_type", Int(m.packetType & 7)), ("mark", m.mark),
-            ("queue_mapping", m.queueMapping), ("protocol", m.protocolBigEndian),
-            ("vlan_present", vlan == nil ? 0 : 1), ("vlan_tci", m.vlanTCI), ("vlan_proto", m.vlanProtoBigEndian),
+            ("len", shown(skb.length)), ("pkt_type", shown(Int(m.packetType & 7))), ("mark", m.mark),
+            ("queue_mapping", shown(m.queueMapping)), ("protocol", shown(m.protocolBigEndian)),
+            ("vlan_present", shown(m.vlanProtoBigEndian | m.vlanTCI != 0 ? 1 : 0)), ("vlan_tci", shown(m.vlanTCI)),
+            ("vlan_proto", shown(m.vlanProtoBigEndian)),
             ("priority", m.priority), ("ingress_ifindex", m.ingressIfindex), ("ifindex", m.ifindex),
-            ("tc_index", m.tcIndex), ("cb", (0..<5).map { skb.programControlBlockWord($0) }), ("hash", m.hash),
-            ("tc_classid", skb.tcClassID), ("data", 0), ("data_end", 0), ("napi_id", m.napiID < 257 ? 0 : m.napiID),
+            ("tc_index", shown(m.tcIndex)), ("cb", (0..<5).map { skb.programControlBlockWord($0) }), ("hash", shown(m.hash)),
+            ("tc_classid", shown(skb.tcClassID)), ("data", 0), ("data_end", 0), ("napi_id", shown(m.napiID < 257 ? 0 : m.napiID)),
             ("family", 0), ("remote_ip4", 0), ("local_ip4", 0), ("remote_ip6", [0, 0, 0, 0]), ("local_ip6", [0, 0, 0, 0]),
             ("remote_port", 0), ("local_port", 0), ("data_meta", 0), ("flow_keys", 0), ("tstamp", m.timestamp),
             ("wire_len", skb.wireLength), ("gso_segs", m.gsoSegments), ("sk", 0), ("gso_size", m.gsoSize),
-            ("tstamp_type", m.timestampType), ("hwtstamp", m.hardwareTimestamp),
+            ("tstamp_type", shown(m.timestampType)), ("hwtstamp", m.hardwareTimestamp),
         ]
     }
 
@@ -75,11 +81,14 @@ enum ContextJSON {
         "{" + pairs.map { "\"\($0.0)\": \(value($0.1))" }.joined(separator: ", ") + "}"
     }
 
-    private static func value(_ v: Any) -> String {
+    static func value(_ v: Any) -> String {
         switch v {
-        case let array as [Any]: "[" + array.map(value).joined(separator: ", ") + "]"
-        case let string as String: "\"" + string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case let fragment as JSONText: fragment.text
+        case let flag as Bool: flag ? "true" : "false"
         case let pairs as [(String, Any)]: encode(pairs)
+        case let array as [Any]: "[" + array.map(value).joined(separator: ", ") + "]"
+        case let array as [JSONText]: "[" + array.map(\.text).joined(separator: ", ") + "]"
+        case let string as String: "\"" + string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         default: "\(v)"
         }
     }
