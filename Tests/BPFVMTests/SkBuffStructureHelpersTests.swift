@@ -234,22 +234,190 @@ import Testing
         #expect(stripped.metadata.pointee.checksum != 0x1234_5678)
     }
 
+    // MARK: Encapsulation (adjust_room with ENCAP_* / DECAP_* flags)
+    //
+    // Measured on 6.18.44: a tc program calls the helpers, then reads the kernel's own sk_buff
+    // through bpf_cast_to_kern_ctx (encapsulation, inner_protocol, mac/network/transport and
+    // inner_* header offsets, protocol, len; gso_type with bpf_probe_read_kernel) into a global
+    // array, run with `kernel_oracle.py run --dump-maps`. Offsets below are from `data` after the
+    // call; nil is the kernel's ~0 (unset). The bytes out were the frame with zeros inserted.
+
+    struct EncapCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var frame: Frame
+        var difference: Int64
+        var mode: UInt64
+        var flags: UInt64
+        var innerProtocol: UInt16
+        var network: Int
+        var transport: Int?
+        var innerMac: Int
+        var innerNetwork: Int
+        var etherType: UInt16
+        var length: Int
+
+        var testDescription: String { name }
+    }
+
+    static let encapCases: [EncapCase] = {
+        let f = AdjustRoomFlags.self
+        return [
+            EncapCase(name: "udp in ipv4", frame: .tcp4, difference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4UDP,
+                      innerProtocol: 0x0800, network: 14, transport: 34, innerMac: 42, innerNetwork: 42,
+                      etherType: 0x0800, length: 82),
+            EncapCase(name: "gre in ipv6 over ipv4", frame: .tcp4, difference: 44, mode: 1,
+                      flags: f.encapL3IPv6 | f.encapL4GRE, innerProtocol: 0x0800, network: 14, transport: 54,
+                      innerMac: 58, innerNetwork: 58, etherType: 0x86dd, length: 98),
+            EncapCase(name: "gre with inner ethernet", frame: .tcp4, difference: 38, mode: 1,
+                      flags: f.encapL3IPv4 | f.encapL4GRE | f.encapL2Ethernet | f.encapL2(length: 14),
+                      innerProtocol: 0x6558, network: 14, transport: 34, innerMac: 38, innerNetwork: 52,
+                      etherType: 0x0800, length: 92),
+            EncapCase(name: "udp with an 8-byte inner l2", frame: .tcp4, difference: 36, mode: 1,
+                      flags: f.encapL3IPv4 | f.encapL4UDP | f.encapL2(length: 8), innerProtocol: 0x0800, network: 14,
+                      transport: 34, innerMac: 42, innerNetwork: 50, etherType: 0x0800, length: 90),
+            EncapCase(name: "ipip", frame: .tcp4, difference: 20, mode: 1, flags: f.encapL3IPv4, innerProtocol: 0x0800,
+                      network: 14, transport: nil, innerMac: 34, innerNetwork: 34, etherType: 0x0800, length: 74),
+            EncapCase(name: "ip6ip6", frame: .tcp6, difference: 40, mode: 1, flags: f.encapL3IPv6,
+                      innerProtocol: 0x86dd, network: 14, transport: nil, innerMac: 54, innerNetwork: 54,
+                      etherType: 0x86dd, length: 114),
+            EncapCase(name: "udp in ipv4 over ipv6", frame: .tcp6, difference: 28, mode: 1,
+                      flags: f.encapL3IPv4 | f.encapL4UDP, innerProtocol: 0x86dd, network: 14, transport: 34,
+                      innerMac: 42, innerNetwork: 42, etherType: 0x0800, length: 102),
+            // NET mode: the old network header is recorded as the inner one although the outer IP
+            // header slid in front of the room (it now points at the room).
+            EncapCase(name: "ipip in net mode", frame: .tcp4, difference: 20, mode: 0, flags: f.encapL3IPv4,
+                      innerProtocol: 0x0800, network: 14, transport: nil, innerMac: 34, innerNetwork: 34,
+                      etherType: 0x0800, length: 74),
+        ]
+    }()
+
+    @Test(arguments: encapCases)
+    func encapsulatingGrowRecordsInnerHeaders(_ c: EncapCase) throws {
+        let skb = try Self.prepared(c.frame.bytes)
+        #expect(H.adjustRoom(skb, lengthDifference: i(c.difference), mode: c.mode, flags: c.flags) == 0)
+        #expect(skb.isEncapsulated)
+        #expect(UInt16(bigEndian: skb.innerProtocolBigEndian) == c.innerProtocol, "inner_protocol")
+        #expect(skb.macHeaderOffsetFromData == 0)
+        #expect(skb.networkHeaderOffsetFromData == c.network, "network")
+        #expect(skb.transportHeaderOffsetFromData == c.transport, "transport")
+        #expect(skb.innerMacHeaderOffsetFromData == c.innerMac, "inner mac")
+        #expect(skb.innerNetworkHeaderOffsetFromData == c.innerNetwork, "inner network")
+        #expect(skb.innerTransportHeaderOffsetFromData == nil, "inner transport (the test run leaves it unset)")
+        #expect(skb.etherType == c.etherType, "protocol")
+        #expect(skb.length == c.length)
+        let at = c.mode == 0 ? 34 : 14
+        let frame = c.frame.bytes
+        #expect(skb.byteArray == Array(frame[..<at]) + zeros(Int(c.difference)) + Array(frame[at...]))
+    }
+
+    @Test func plainGrowDoesNotEncapsulate() throws {
+        let skb = try Self.prepared(Frame.tcp4.bytes)
+        #expect(H.adjustRoom(skb, lengthDifference: 8, mode: 1, flags: AdjustRoomFlags.encapL2(length: 4)) == 0)
+        #expect(!skb.isEncapsulated)
+        #expect(skb.innerProtocolBigEndian == 0)
+        #expect(skb.innerNetworkHeaderOffset == nil)
+    }
+
+    /// Measured: the second encapsulating grow returns -EALREADY (-114) and changes nothing; the
+    /// argument checks before it (-EINVAL) still come first, the inner-L2 length check after it.
+    /// Non-encapsulating grows and shrinks keep working, with every offset kept from `head`.
+    @Test func secondEncapsulationIsRefused() throws {
+        let f = AdjustRoomFlags.self
+        let skb = try Self.prepared(Frame.tcp4.bytes)
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4UDP) == 0)
+        let encapsulated = skb.byteArray
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4UDP) == i(-114))
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL3IPv6) == i(-22))
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4GRE | f.encapL4UDP)
+                == i(-22))
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL2Ethernet) == i(-22))
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL2(length: 40))
+                == i(-114))
+        #expect(skb.byteArray == encapsulated)
+        #expect(skb.transportHeaderOffsetFromData == 34 && skb.innerNetworkHeaderOffsetFromData == 42)
+
+        #expect(H.adjustRoom(skb, lengthDifference: 10, mode: 1, flags: f.encapL2(length: 4)) == 0)
+        #expect(skb.isEncapsulated)
+        #expect(skb.networkHeaderOffsetFromData == 14 && skb.transportHeaderOffsetFromData == 44)
+        #expect(skb.innerMacHeaderOffsetFromData == 52 && skb.innerNetworkHeaderOffsetFromData == 52)
+        #expect(H.adjustRoom(skb, lengthDifference: i(-10), mode: 0, flags: 0) == 0)
+        #expect(skb.transportHeaderOffsetFromData == 34 && skb.innerNetworkHeaderOffsetFromData == 42)
+        #expect(H.adjustRoom(skb, lengthDifference: 20, mode: 1, flags: f.encapL3IPv6) == i(-114))
+        #expect(skb.etherType == 0x0800)
+    }
+
+    /// Measured: 6.18 clears nothing on decapsulation. After encap (+28 UDP in IPv4) and
+    /// adjust_room(-28, MAC, DECAP_L3_IPV4) the skb is still marked encapsulated, inner_protocol
+    /// stays IPv4, the inner headers keep their place (now at the network header, 14) and the
+    /// transport header set by the encap stays where it was (6 from data); a new encapsulating
+    /// grow returns -EALREADY and change_tail -ENOTSUPP (-524).
+    @Test func decapsulationKeepsTheEncapsulationState() throws {
+        let f = AdjustRoomFlags.self
+        let skb = try Self.prepared(Frame.tcp4.bytes)
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4UDP) == 0)
+        #expect(H.adjustRoom(skb, lengthDifference: i(-28), mode: 1, flags: f.decapL3IPv4) == 0)
+        #expect(skb.byteArray == Frame.tcp4.bytes)
+        #expect(skb.isEncapsulated)
+        #expect(UInt16(bigEndian: skb.innerProtocolBigEndian) == 0x0800)
+        #expect(skb.networkHeaderOffsetFromData == 14 && skb.transportHeaderOffsetFromData == 6)
+        #expect(skb.innerMacHeaderOffsetFromData == 14 && skb.innerNetworkHeaderOffsetFromData == 14)
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: f.encapL3IPv4 | f.encapL4UDP) == i(-114))
+        #expect(H.changeTail(skb, length: 100, flags: 0) == i(-524))
+    }
+
     /// Measured: after adjust_room(+28, MAC, ENCAP_L3_IPV4 | ENCAP_L4_UDP) the kernel's skb is
     /// marked encapsulated, so change_tail returns -ENOTSUPP (-524) and a second encapsulating
-    /// grow -EALREADY (-114). SkBuffMetadata has no `encapsulation` field yet.
+    /// grow -EALREADY (-114); a plain grow still succeeds.
     @Test func encapsulationIsRemembered() throws {
         let udpInIPv4 = AdjustRoomFlags.encapL3IPv4 | AdjustRoomFlags.encapL4UDP
         let skb = try Self.prepared(Frame.tcp4.bytes)
         #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: udpInIPv4) == 0)
-        withKnownIssue("skb->encapsulation is not tracked (needs a SkBuffMetadata field)") {
-            #expect(H.changeTail(skb, length: 100, flags: 0) == i(-524))
-        }
+        #expect(skb.isEncapsulated)
+        #expect(H.changeTail(skb, length: 100, flags: 0) == i(-524))
         let again = try Self.prepared(Frame.tcp4.bytes)
         #expect(H.adjustRoom(again, lengthDifference: 28, mode: 1, flags: udpInIPv4) == 0)
-        withKnownIssue("skb->encapsulation is not tracked (needs a SkBuffMetadata field)") {
-            #expect(H.adjustRoom(again, lengthDifference: 28, mode: 1, flags: udpInIPv4) == i(-114))
-        }
+        #expect(H.adjustRoom(again, lengthDifference: 28, mode: 1, flags: udpInIPv4) == i(-114))
         #expect(H.adjustRoom(again, lengthDifference: 8, mode: 1, flags: 0) == 0)  // measured: 0
+    }
+
+    /// SKB_GSO_* bits of an encapsulating grow on a GSO skb. A test run cannot show them (it sets
+    /// gso_size but leaves gso_type 0, so the kernel refuses the grow: measured -ENOTSUPP with
+    /// gso_size 1400); the expected bits follow bpf_skb_net_grow in 6.18.
+    @Test(arguments: [
+        (AdjustRoomFlags.encapL3IPv4 | AdjustRoomFlags.encapL4UDP, GSOBit.udpTunnel),
+        (AdjustRoomFlags.encapL3IPv6 | AdjustRoomFlags.encapL4UDP, GSOBit.udpTunnel),
+        (AdjustRoomFlags.encapL3IPv4 | AdjustRoomFlags.encapL4GRE, GSOBit.gre),
+        (AdjustRoomFlags.encapL3IPv6, GSOBit.ipXIP6),
+        (AdjustRoomFlags.encapL3IPv4, GSOBit.ipXIP4),
+        (UInt64(0), UInt32(0)),
+    ])
+    func encapsulatingGrowSetsTunnelGSOType(flags: UInt64, tunnelBit: UInt32) throws {
+        let skb = try Self.prepared(Frame.tcp4.bytes)
+        skb.metadata.pointee.gsoSize = 1400
+        skb.metadata.pointee.gsoSegments = 3
+        skb.metadata.pointee.gsoType = GSOBit.tcpV4
+        #expect(H.adjustRoom(skb, lengthDifference: 40, mode: 1, flags: flags) == 0)
+        #expect(skb.metadata.pointee.gsoType == GSOBit.tcpV4 | GSOBit.dodgy | tunnelBit)
+        #expect(skb.metadata.pointee.gsoSize == 1360 && skb.metadata.pointee.gsoSegments == 0)
+        // Decapsulating adds only DODGY; the tunnel bit stays, as in 6.18.
+        #expect(H.adjustRoom(skb, lengthDifference: i(-40), mode: 1, flags: AdjustRoomFlags.fixedGSO) == 0)
+        #expect(skb.metadata.pointee.gsoType == GSOBit.tcpV4 | GSOBit.dodgy | tunnelBit)
+        #expect(skb.metadata.pointee.gsoSize == 1360)
+    }
+
+    @Test func encapsulationOnUDPSegmentedPacketsNeedsFixedGSO() throws {
+        let udpInIPv4 = AdjustRoomFlags.encapL3IPv4 | AdjustRoomFlags.encapL4UDP
+        let measured = try Self.prepared(Frame.tcp4.bytes)
+        measured.metadata.pointee.gsoSize = 1400  // gso_type 0, as a test run leaves it: measured -524
+        #expect(H.adjustRoom(measured, lengthDifference: 28, mode: 1, flags: udpInIPv4) == i(-524))
+        #expect(!measured.isEncapsulated)
+        let skb = try Self.prepared(Frame.tcp4.bytes)
+        skb.metadata.pointee.gsoSize = 1400
+        skb.metadata.pointee.gsoType = GSOBit.udpL4
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: udpInIPv4) == i(-524))
+        #expect(H.adjustRoom(skb, lengthDifference: 28, mode: 1, flags: udpInIPv4 | AdjustRoomFlags.fixedGSO) == 0)
+        #expect(skb.metadata.pointee.gsoType == GSOBit.udpL4 | GSOBit.dodgy | GSOBit.udpTunnel)
+        #expect(skb.metadata.pointee.gsoSize == 1400)
     }
 
     // MARK: GSO
@@ -334,5 +502,16 @@ private func zeros(_ n: Int) -> [UInt8] { [UInt8](repeating: 0, count: n) }
 private func be(_ etherType: UInt16) -> UInt64 { UInt64(etherType.bigEndian) }
 /// A signed argument as the 64-bit register value.
 private func i(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
+
+/// `SKB_GSO_*` (include/linux/skbuff.h), spelled out here: BPFVM keeps its own table internal.
+private enum GSOBit {
+    static let tcpV4: UInt32 = 1 << 0
+    static let dodgy: UInt32 = 1 << 1
+    static let gre: UInt32 = 1 << 6
+    static let ipXIP4: UInt32 = 1 << 8
+    static let ipXIP6: UInt32 = 1 << 9
+    static let udpTunnel: UInt32 = 1 << 10
+    static let udpL4: UInt32 = 1 << 17
+}
 /// The devices of a test run's network namespace the cases use: only loopback (1) exists.
 private func loopback(_ ifindex: UInt64) -> RedirectDevice? { ifindex == 1 ? RedirectDevice(ifindex: 1) : nil }

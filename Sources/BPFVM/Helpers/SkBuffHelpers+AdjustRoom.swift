@@ -8,10 +8,25 @@ public import PacketBuffer
 //   MAC, +n:  | eth | 0…0 (n) | ip | tcp |        NET, +n:  | eth | ip | 0…0 (n) | tcp |
 //
 // Argument checks, error codes, byte movement, protocol changes, network/transport header
-// positions, GSO and checksum-state updates follow the kernel. Simplified: the inner header
-// offsets, inner protocol and `skb->encapsulation` an ENCAP_* grow records are not kept (the
-// SkBuff has no fields for them), so a second encapsulating grow returns 0 where the kernel
-// answers -EALREADY.
+// positions, GSO and checksum-state updates follow the kernel (6.18).
+//
+// Encapsulation (BPF_F_ADJ_ROOM_ENCAP_L3_*): the header offsets are kept from `head`, as the
+// kernel keeps them, so the inner headers are simply where the old ones were. MAC mode, UDP in
+// IPv4 with ENCAP_L2(8), +36 bytes on eth/ip/tcp (offsets from the new `data`):
+//
+//   | eth | outer ip | udp   | l2 (8) | ip      | tcp |
+//   0     14         34      42       50
+//   mac   network    trans-  inner    inner
+//                    port    mac      network
+//
+// The grow sets skb->encapsulation, inner_protocol (the old protocol; ETH_P_TEB with
+// ENCAP_L2_ETH), inner_mac = inner_network - ENCAP_L2 length, inner_network = the old network
+// header, inner_transport = the old transport header (unset stays unset), and on a GSO skb the
+// tunnel's SKB_GSO_* bit. A second encapsulating grow answers -EALREADY. Nothing clears the
+// state again: in 6.18 neither a shrink nor the DECAP_L3_* flags touch encapsulation or the
+// inner headers (measured: encap, decap, encap gives -EALREADY; change_tail then -ENOTSUPP).
+// In NET mode the kernel still records the old network header as the inner one, although the
+// outer L3 header slid in front of the room; that is copied too.
 
 extension SkBuffHelpers {
     /// `BPF_F_ADJ_ROOM_MASK | BPF_F_ADJ_ROOM_NO_CSUM_RESET`: every flag bit the helper accepts.
@@ -56,7 +71,9 @@ extension SkBuffHelpers {
         }
         let current = UInt32(truncatingIfNeeded: skb.length - (skb.networkHeaderOffsetFromData ?? 0))
         if isShrink {
-            guard magnitude < current, current - magnitude >= minimum else { return HelperErrno.notSupported.returnValue }
+            guard magnitude < current, current - magnitude >= minimum else {
+                return HelperErrno.notSupported.returnValue
+            }
         } else if skb.length + Int(magnitude) > maxPacketLength && !isGSO(skb) {
             return HelperErrno.notSupported.returnValue
         }
@@ -68,7 +85,8 @@ extension SkBuffHelpers {
         return 0
     }
 
-    /// `bpf_skb_net_grow`.
+    /// `bpf_skb_net_grow`: with ENCAP_L3_* flags also records the encapsulation (see the file
+    /// comment); -EALREADY when the skb is already encapsulated.
     static func growRoom(_ skb: SkBuff, offset: Int, count: Int, flags: UInt64) -> HelperErrno? {
         let f = AdjustRoomFlags.self
         let m = skb.metadata
@@ -77,16 +95,30 @@ extension SkBuffHelpers {
         if let error = checkUDPSegmentation(skb, flags: flags) { return error }
         skb.ensureHeadroom(count)  // skb_cow_head
         var macLength = 0
+        // From `head` (the kernel's u16 offsets): the push below moves `data` and the outer
+        // headers, not these, so they keep pointing at the packet's own headers.
+        var innerNetwork = SkBuff.unsetOffset
+        var innerTransport = SkBuff.unsetOffset
         if isEncap {
             if flags & f.encapL3IPv4 != 0 && flags & f.encapL3IPv6 != 0 { return .invalid }
             if flags & f.encapL4GRE != 0 && flags & f.encapL4UDP != 0 { return .invalid }
             if flags & f.encapL2Ethernet != 0 && innerMacLength < 14 { return .invalid }
+            if skb.isEncapsulated { return .already }
             macLength = skb.macHeaderLength ?? 0
+            innerNetwork = m.pointee.networkHeaderOffset
             if innerMacLength > count { return .invalid }
+            innerTransport = m.pointee.transportHeaderOffset
         }
         netHeaderPush(skb, offset: offset, count: count)
         var gsoType = GSOType.dodgy
         if isEncap {
+            m.pointee.innerMacHeaderOffset = innerNetwork - innerMacLength
+            m.pointee.innerNetworkHeaderOffset = innerNetwork
+            m.pointee.innerTransportHeaderOffset = innerTransport
+            // skb_set_inner_protocol, before the outer protocol changes below.
+            skb.innerProtocolBigEndian = flags & f.encapL2Ethernet != 0 ? UInt16(0x6558).bigEndian  // ETH_P_TEB
+                                                                        : skb.protocolBigEndian
+            skb.isEncapsulated = true
             skb.setNetworkHeader(offsetFromData: macLength)
             if flags & f.encapL4UDP != 0 {
                 gsoType |= GSOType.udpTunnel
@@ -117,7 +149,8 @@ extension SkBuffHelpers {
         return nil
     }
 
-    /// `bpf_skb_net_shrink`.
+    /// `bpf_skb_net_shrink`. A decapsulation changes only the protocol: 6.18 leaves
+    /// `skb->encapsulation`, the inner headers and the tunnel GSO bits as they were.
     static func shrinkRoom(_ skb: SkBuff, offset: Int, count: Int, flags: UInt64) -> HelperErrno? {
         let f = AdjustRoomFlags.self
         let m = skb.metadata

@@ -3,9 +3,6 @@ public import PacketBuffer
 // bpf_skb_change_tail, bpf_skb_change_head, bpf_skb_pull_data and bpf_skb_change_proto
 // (net/core/filter.c): the helpers that grow or shrink a packet at its ends or right after the
 // MAC header. Everything here is linear, so "make writable" only checks lengths.
-//
-// Not modelled: `skb->encapsulation` (SkBuffMetadata has no such field), so change_tail after an
-// encapsulating adjust_room returns 0 where the kernel answers -ENOTSUPP.
 
 extension SkBuffHelpers {
     /// `__bpf_skb_min_len`: the shortest length change_tail may cut to — past the network header,
@@ -22,13 +19,15 @@ extension SkBuffHelpers {
     }
 
     /// `bpf_skb_change_tail(skb, len, flags)`: grows the packet with zero bytes or trims it to
-    /// `len`. -EINVAL for non-zero flags or a length outside `minimumLength ... 16064`.
+    /// `len`. -EINVAL for non-zero flags or a length outside `minimumLength ... 16064`; then
+    /// -ENOTSUPP for an encapsulated skb (its inner headers would not follow).
     /// A CHECKSUM_COMPLETE skb becomes CHECKSUM_NONE; GSO state is reset.
     public static func changeTail(_ skb: SkBuff, length rawLength: UInt64, flags: UInt64) -> UInt64 {
         let newLength = Int(UInt32(truncatingIfNeeded: rawLength))
         guard flags == 0, newLength <= maxPacketLength, newLength >= minimumLength(skb) else {
             return HelperErrno.invalid.returnValue
         }
+        if skb.isEncapsulated { return HelperErrno.notSupported.returnValue }
         let oldLength = skb.length
         guard newLength != oldLength else { return 0 }
         if skb.checksumState == .complete { skb.checksumState = .none }

@@ -13,6 +13,7 @@ public enum HelperErrno: Int64, Sendable {
     case noMemory = 12   // ENOMEM
     case notSupported = 524  // ENOTSUPP
     case range = 34      // ERANGE
+    case already = 114   // EALREADY
 
     /// The value a helper returns in r0: `-errno`.
     public var returnValue: UInt64 { UInt64(bitPattern: -rawValue) }
