@@ -20,6 +20,17 @@ let package = Package(
             ],
             path: "Benchmarks/Interpreter",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "TestRun",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BPFABI", package: "skbpf"),
+                .product(name: "BPFObject", package: "skbpf"),
+                .product(name: "BPFVM", package: "skbpf"),
+                .product(name: "PacketBuffer", package: "skbpf"),
+            ],
+            path: "Benchmarks/TestRun",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
         .executableTarget(
             name: "interp-bench",

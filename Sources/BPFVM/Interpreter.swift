@@ -57,6 +57,8 @@ public final class Interpreter {
     /// fresh `RunState` per run cost about 40 of the ~600 instructions of a 28-op packet run).
     let state: UnsafeMutablePointer<RunState>
     let isChecked: Bool
+    /// Whether the program may write packet bytes directly (tc programs; not socket filters).
+    let packetIsWritable: Bool
     /// One past the top of frame 0: r10 at entry.
     let stackTop: UInt64
 
@@ -95,6 +97,7 @@ public final class Interpreter {
         contextBlock = .allocate(byteCount: SkBuffContext.byteCount, alignment: 16)
         contextBlock.initializeMemory(as: UInt8.self, repeating: 0, count: SkBuffContext.byteCount)
         isChecked = program.mode == .checked
+        packetIsWritable = program.programType.map(\.isTrafficControl) ?? true
         stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(stackBytes)
         state = .allocate(capacity: 1)
         state.initialize(to: RunState(

@@ -181,8 +181,11 @@ struct Translator {
         default: throw .unsupported(Self.pseudoLoadMessage(pseudo), slotIndex: slot)
         }
         let index = Int(UInt32(truncatingIfNeeded: imm))
-        guard let maps, index < maps.count else {
-            throw .invalidMapReference("lddw refers to map \(index), but the program has \(maps?.count ?? 0) maps", slotIndex: slot)
+        guard let maps else {
+            throw .invalidMapReference("lddw refers to map \(index), but the program was loaded without maps", slotIndex: slot)
+        }
+        guard index < maps.count else {
+            throw .invalidMapReference("lddw refers to map \(index), but the program has \(maps.count) maps", slotIndex: slot)
         }
         if pseudo == .mapFD || pseudo == .mapIndex { return MapSet.handle(ofMapAt: index) }
         let offset = Int(Int32(truncatingIfNeeded: imm >> 32))

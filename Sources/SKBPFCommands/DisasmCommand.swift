@@ -28,9 +28,9 @@ struct DisasmCommand: ParsableCommand {
         if let section {
             sections = sections.filter { $0.section.name == section }
             if sections.isEmpty {
-                // A function name: list just that program.
+                // A function name: list that program as loaded (its subprograms linked after it).
                 let entry = try file.select(section: section)
-                print(disassembler.listing(of: entry.program, symbols: [0: entry.name]), terminator: "")
+                print(disassembler.listing(of: entry.program, symbols: entry.symbols), terminator: "")
                 return
             }
         }

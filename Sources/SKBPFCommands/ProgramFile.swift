@@ -15,7 +15,11 @@ struct ProgramFile {
     struct Entry {
         var section: String
         var name: String
+        /// For ELF objects: linked as libbpf links it (subprograms appended, map references as
+        /// `map_idx`), so it runs and lists as loaded.
         var program: Program
+        /// Function names by first slot (an ELF program's subprograms).
+        var symbols: [Int: String] = [:]
     }
 
     var path: String
@@ -24,6 +28,10 @@ struct ProgramFile {
     var entries: [Entry]
     /// For ELF objects: every code section, as `llvm-objdump -d` lists them.
     var codeSections: [ObjectCodeSection] = []
+    /// For ELF objects: the object as the loader made it (nil when only the listing is possible).
+    var object: LoadedObject?
+    /// Why the loader refused the object, when it did: its sections can still be listed.
+    var loadFailure: String?
 
     /// Reads and decodes `path`. Unreadable or empty input is a usage error (exit 2);
     /// a program that does not decode or assemble is rejected (exit 1).
@@ -33,14 +41,21 @@ struct ProgramFile {
         guard !bytes.isEmpty else { throw .usage("\(path): file is empty") }
         if BPFObjectFile.isELF(bytes) {
             format = .elf
+            let file: BPFObjectFile
+            do { file = try BPFObjectFile(bytes: bytes) } catch { throw .rejected("\(path): \(error)") }
+            codeSections = file.codeSections
             do {
-                let object = try BPFObjectFile(bytes: bytes)
-                entries = object.programs.filter { !$0.isSubprogram }.map {
-                    Entry(section: $0.sectionName, name: $0.name, program: $0.program)
+                let loaded = try LoadedObject(file: file, cpuCount: ObjectInstance.possibleCPUCount)
+                object = loaded
+                entries = loaded.programs.map {
+                    Entry(section: $0.sectionName, name: $0.name, program: $0.program, symbols: $0.functionNamesBySlot)
                 }
-                codeSections = object.codeSections
             } catch {
-                throw .rejected("\(path): \(error)")
+                // Listing still works on the raw sections; running does not (select() says why).
+                loadFailure = "\(error)"
+                entries = file.programs.filter { !$0.isSubprogram }.map {
+                    Entry(section: $0.sectionName, name: $0.name, program: $0.program, symbols: [0: $0.name])
+                }
             }
             guard !entries.isEmpty else { throw .rejected("\(path): the object has no program sections") }
         } else if let text = Self.text(bytes) {
@@ -64,6 +79,7 @@ struct ProgramFile {
     /// The single program to run: the one named by `section` (a section or function name),
     /// or the only one in the file.
     func select(section: String?) throws(CommandFailure) -> Entry {
+        if let loadFailure { throw .rejected("\(path): \(loadFailure)") }
         if let section {
             guard let entry = entries.first(where: { $0.section == section || $0.name == section }) else {
                 throw .usage("\(path): no program in section or function '\(section)' (have: \(listing))")

@@ -44,7 +44,9 @@ struct RunCommand: ParsableCommand {
         do {
             executable = try ExecutableProgram(entry.program, helpers: testHelpers ? .conformanceTestHelpers : HelperRegistry())
         } catch {
-            throw CommandFailure.rejected("\(program): \(error)")
+            var hint = ""
+            if case .invalidMapReference = error { hint = " (run programs that use maps with skbpf test-run)" }
+            throw CommandFailure.rejected("\(program): \(error)\(hint)")
         }
         let interpreter = Interpreter(program: executable)
         let measurement = try memory.withUnsafeMutableBytes { buffer throws(CommandFailure) in

@@ -20,9 +20,8 @@ extension Interpreter {
     public func run(context skb: SkBuff) throws(Trap) -> RunResult {
         let data = skb.data
         let metaLength = Int(skb.metadata.pointee.metaLength)
-        let isWritable = program.programType.map(\.isTrafficControl) ?? true
         regions[0] = MemoryRegion(start: data - metaLength, byteCount: metaLength + skb.length,
-                                  isWritable: isWritable, name: "packet")
+                                  isWritable: packetIsWritable, name: "packet")
         let packet = UnsafeRawBufferPointer(start: data, count: skb.length)
         return try withExtendedLifetime(skb) { () throws(Trap) -> RunResult in
             try run(arguments: (UInt64(UInt(bitPattern: contextBlock)), 0), regions: 1 + mapRegionCount, packet: packet,
