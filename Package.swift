@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "PacketBuffer", targets: ["PacketBuffer"]),
         .library(name: "BPFABI", targets: ["BPFABI"]),
         .library(name: "BPFObject", targets: ["BPFObject"]),
+        .library(name: "BPFVerifier", targets: ["BPFVerifier"]),
         .library(name: "SKBPFCommands", targets: ["SKBPFCommands"]),
     ],
     dependencies: [
@@ -30,13 +31,14 @@ let package = Package(
         .target(name: "PacketBuffer", swiftSettings: strictSettings),
         .target(name: "BPFABI", dependencies: ["BPFISA"], swiftSettings: strictSettings),
         .target(name: "BPFObject", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
+        .target(name: "BPFVerifier", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(
-            name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "PacketBuffer"],
+            name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
             swiftSettings: strictSettings),
         .target(
             name: "SKBPFCommands",
             dependencies: [
-                "BPFISA", "BPFABI", "BPFObject", "BPFVM", "PacketBuffer",
+                "BPFISA", "BPFABI", "BPFObject", "BPFVerifier", "BPFVM", "PacketBuffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "PacketBufferTests", dependencies: ["PacketBuffer"]),
         .testTarget(name: "BPFABITests", dependencies: ["BPFABI", "BPFISA"]),
         .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
+        .testTarget(name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"], exclude: ["Vectors"]),

@@ -1,5 +1,6 @@
 public import BPFABI
 public import BPFISA
+public import BPFVerifier
 
 /// Whether a run checks every memory access (for programs nothing has proven safe) or trusts them.
 public enum ExecutionMode: Sendable, Hashable {
@@ -24,6 +25,8 @@ public struct ExecutableProgram: Sendable {
     let slotOfOp: [Int]
     let helperTable: [HelperFunction]
     let registry: HelperRegistry
+    /// True when a verifier proved the program safe (its context facts were used).
+    public let isVerified: Bool
     /// The map set `lddw` map references were resolved against; interpreters must use it.
     let mapSetIdentity: ObjectIdentifier?
 
@@ -40,9 +43,12 @@ public struct ExecutableProgram: Sendable {
     /// (`gpl_only` helpers need `isGPLCompatible`). Its `lddw` map references resolve against
     /// `maps` — run it with an interpreter whose ``HelperEnvironment`` holds that same set.
     public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked,
-                programType: ProgramType? = nil, maps: MapSet? = nil, isGPLCompatible: Bool = true) throws(LoadError) {
+                programType: ProgramType? = nil, maps: MapSet? = nil, isGPLCompatible: Bool = true,
+                verification: VerificationReport? = nil) throws(LoadError) {
         let output = try Translator(program: program, helpers: helpers, programType: programType, maps: maps,
-                                    isGPLCompatible: isGPLCompatible).translate()
+                                    isGPLCompatible: isGPLCompatible,
+                                    verifiedContextAccesses: verification?.contextAccesses).translate()
+        self.isVerified = verification != nil
         self.mapSetIdentity = maps.map(ObjectIdentifier.init)
         self.mode = mode
         self.programType = programType

@@ -16,6 +16,8 @@ struct Translator {
     var maps: MapSet? = nil
     /// Whether the program's license allows `gpl_only` helpers.
     var isGPLCompatible = true
+    /// The context accesses a verifier found (instruction index -> access); nil: find them here.
+    var verifiedContextAccesses: [Int: ContextAccess]? = nil
 
     struct Output {
         var ops: [Op]
@@ -30,9 +32,15 @@ struct Translator {
             try program.validate()
             try program.validateFunctions()
         } catch { throw .invalidProgram(error) }
-        let contextAccesses = try programType.map { (type) throws(LoadError) in
-            try ContextTracker(program: program, programType: type).analyze()
-        } ?? [:]
+        var contextAccesses: [Int: ContextInstruction] = [:]
+        if let verifiedContextAccesses {
+            for (index, access) in verifiedContextAccesses {
+                let signExtend = if case .load(_, true)? = program.instructions[index].kind { true } else { false }
+                contextAccesses[index] = ContextInstruction(access: access, signExtend: signExtend)
+            }
+        } else if let programType {
+            contextAccesses = try ContextTracker(program: program, programType: programType).analyze()
+        }
         var ops = [Op]()
         ops.reserveCapacity(program.instructions.count)
         var helperTable = [HelperFunction]()

@@ -56,6 +56,9 @@ struct TestRunCommand: ParsableCommand {
           help: "Leave prog arrays empty, as kernel_oracle.py does (libbpf fills them from their initialisers).")
     var noProgramArrayInitialisers = false
 
+    @Flag(name: .customLong("no-verify"), help: "Run without verifying the program first (it runs checked).")
+    var noVerify = false
+
     @Option(help: "Write each ring buffer record as a JSON line to this file ('-' for standard output).")
     var events: String?
 
@@ -88,7 +91,7 @@ struct TestRunCommand: ParsableCommand {
         do {
             instance = try ObjectInstance(object: loaded, program: selected, type: programType,
                                           cpuCount: ObjectInstance.possibleCPUCount,
-                                          fillsProgramArrays: !noProgramArrayInitialisers)
+                                          fillsProgramArrays: !noProgramArrayInitialisers, verifies: !noVerify)
         } catch {
             try report(loadError: error.message, program: selected, type: programType, object: loaded)
             throw ExitCode(CommandFailure.Kind.rejected.rawValue)
@@ -144,7 +147,11 @@ struct TestRunCommand: ParsableCommand {
 
     private func report(loadError: String, program: LoadedProgram, type: ProgramType, object: LoadedObject) throws {
         if json {
-            print(ContextJSON.encode([("loaded", false)] + TestRunResult.header(program, type, object) + [("error", loadError)]))
+            let lines = loadError.split(separator: "\n", omittingEmptySubsequences: false)
+            var pairs: [(String, Any)] = [("loaded", false)] + TestRunResult.header(program, type, object)
+            pairs.append(("error", JSONText(quoted: String(lines.first ?? ""))))
+            if lines.count > 1 { pairs.append(("verifier", JSONText(quoted: lines.dropFirst().joined(separator: "\n")))) }
+            print(ContextJSON.encode(pairs))
         } else {
             FileHandle.standardError.write(Data("skbpf: error: \(self.object): \(loadError)\n".utf8))
         }

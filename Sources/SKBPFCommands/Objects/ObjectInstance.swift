@@ -1,6 +1,7 @@
 import BPFABI
 import BPFISA
 import BPFObject
+import BPFVerifier
 import BPFVM
 import Foundation
 
@@ -19,7 +20,7 @@ final class ObjectInstance {
     /// - Throws: a rejection naming what failed: a map the kernel would not create, a program
     ///   that does not translate (refused helper, bad context access, bad map reference).
     init(object: LoadedObject, program: LoadedProgram, type: ProgramType, cpuCount: Int,
-         mode: ExecutionMode = .checked, fillsProgramArrays: Bool = true) throws(CommandFailure) {
+         mode: ExecutionMode = .checked, fillsProgramArrays: Bool = true, verifies: Bool = true) throws(CommandFailure) {
         self.object = object
         self.program = program
         self.programType = type
@@ -35,9 +36,22 @@ final class ObjectInstance {
         let environment = HelperEnvironment(maps: maps)
         self.environment = environment
         let isGPL = Self.isGPLCompatible(object.license)
+        let verifierMaps = object.maps.map { VerifierMap(name: $0.name, definition: $0.definition) }
         func translate(_ program: LoadedProgram) throws(CommandFailure) -> ExecutableProgram {
+            var report: VerificationReport?
+            if verifies {
+                do {
+                    report = try Verifier.verify(program.program, type: type, maps: verifierMaps,
+                                                 options: VerifierOptions(isGPLCompatible: isGPL))
+                } catch {
+                    // First line: the kernel's own error line; then where and why, for people.
+                    throw .rejected(VerifyCommand.explain(error, program: program.program, loaded: program,
+                                                          path: "\(program.sectionName)/\(program.name)", headline: true))
+                }
+            }
             do {
-                return try ExecutableProgram(program.program, mode: mode, programType: type, maps: maps, isGPLCompatible: isGPL)
+                return try ExecutableProgram(program.program, mode: mode, programType: type, maps: maps,
+                                             isGPLCompatible: isGPL, verification: report)
             } catch {
                 throw .rejected("\(program.sectionName)/\(program.name): \(Self.located(error, in: program))")
             }

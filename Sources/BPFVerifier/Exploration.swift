@@ -1,0 +1,305 @@
+import BPFABI
+import BPFISA
+
+/// A state seen at a prune point, kept to end later paths that arrive with nothing new
+/// (`struct bpf_verifier_state_list`). `branches` counts the paths still being explored from it:
+/// only a finished state (0) may prune another; an unfinished one is on the current loop.
+final class VisitedNode {
+    let state: VerifierState
+    let parent: VisitedNode?
+    var branches = 1
+    /// Hash of the state's live part, to rule out equality cheaply (computed when first needed).
+    var signature: Int?
+    /// How often this state pruned a path, and how often it was compared in vain: a state that
+    /// keeps missing is dropped (the kernel's `miss_cnt > hit_cnt * 3 + 3` rule).
+    var hits = 0
+    var misses = 0
+
+    init(state: VerifierState, parent: VisitedNode?) {
+        self.state = state
+        self.parent = parent
+    }
+}
+
+/// A path waiting to be explored: the state at the other side of a conditional jump.
+struct PendingPath {
+    var state: VerifierState
+    var index: Int
+    var parent: VisitedNode?
+}
+
+/// How an instruction hands on control.
+enum StepOutcome {
+    case next
+    case jump(to: Int)
+    /// The path ends here (exit of the main program).
+    case pathEnd
+}
+
+/// One verification: the walk over every path of one program (`struct bpf_verifier_env`).
+final class Exploration {
+    let program: Program
+    let kinds: [InstructionKind]
+    let type: ProgramType
+    let maps: [VerifierMap]
+    let options: VerifierOptions
+    /// Instruction indices where functions start, sorted (index 0 first).
+    let functionStarts: [Int]
+    let isPrunePoint: [Bool]
+    let liveness: Liveness
+
+    var state: VerifierState
+    var index = 0
+    var pending: [PendingPath] = []
+    var visited: [[VisitedNode]]
+    var currentParent: VisitedNode?
+    var nextID: UInt32 = 0
+
+    var processed = 0
+    var totalStates = 0
+    var liveStates = 0
+    var peakStates = 0
+    var stackDepths: [Int: Int] = [:]
+    var contextAccesses: [Int: ContextAccess] = [:]
+    var log: [String] = []
+
+    /// The kernel's limit on pending branches (`BPF_COMPLEXITY_LIMIT_JMP_SEQ`).
+    static let pendingLimit = 8192
+    /// Variable offsets beyond this are refused (`BPF_MAX_VAR_OFF`).
+    static let maxVariableOffset: Int64 = 1 << 29
+    /// The largest packet offset tracked (`MAX_PACKET_OFF`).
+    static let maxPacketOffset: UInt64 = 0xffff
+
+    init(program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions) {
+        self.program = program
+        self.kinds = program.instructions.map { $0.kind! }  // validated by the caller
+        self.type = type
+        self.maps = maps
+        self.options = options
+        functionStarts = program.functionStartSlots.compactMap { program.instructionIndex(atSlot: $0) }.sorted()
+        var prune = Array(repeating: false, count: program.instructions.count)
+        for i in program.instructions.indices {
+            switch kinds[i] {
+            case .jump:
+                if let t = Self.target(program, i) { prune[t] = true }
+                if i + 1 < prune.count { prune[i + 1] = true }
+            case .jumpAlways:
+                if let t = Self.target(program, i) { prune[t] = true }
+            case .call:
+                if i + 1 < prune.count { prune[i + 1] = true }
+            default: break
+            }
+        }
+        isPrunePoint = prune
+        liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
+        visited = Array(repeating: [], count: program.instructions.count)
+        var main = FrameState(callSite: -1, functionStart: 0)
+        main.registers[1] = .pointer(.context)
+        main.registers[10] = .pointer(.stack(frame: 0))
+        state = VerifierState(frames: [main])
+    }
+
+    /// The instruction a jump or local call at `index` goes to.
+    static func target(_ program: Program, _ index: Int) -> Int? {
+        program.targetSlot(ofInstruction: index).flatMap { program.instructionIndex(atSlot: $0) }
+    }
+
+    // MARK: - The walk
+
+    func run() throws(VerificationError) {
+        try walk()
+        try checkStackDepths()
+    }
+
+    private func walk() throws(VerificationError) {
+        while true {
+            if isPrunePoint[index], try visit() {
+                finishPath()
+                guard popPending() else { return }
+                continue
+            }
+            processed += 1
+            if processed > options.instructionLimit {
+                throw error("BPF program is too large. Processed \(processed) insn",
+                            hint: "the program has more paths than the verifier can walk: bound loops more tightly or split it with tail calls")
+            }
+            if options.keepsLog { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            switch try step() {
+            case .next: index += 1
+            case .jump(let target): index = target
+            case .pathEnd:
+                finishPath()
+                guard popPending() else { return }
+            }
+            guard index < kinds.count else {
+                throw error("jump out of range from insn \(program.slotIndex(ofInstruction: index - 1)) to \(program.slotCount)")
+            }
+        }
+    }
+
+    /// `check_max_stack_depth`: along every chain of bpf-to-bpf calls, the frames' depths (each
+    /// rounded up to 32 bytes, at least 32) add up to at most 512.
+    private func checkStackDepths() throws(VerificationError) {
+        var callees = [Int: Set<Int>]()
+        for i in kinds.indices {
+            guard case .call(.local) = kinds[i], let target = Self.target(program, i) else { continue }
+            let caller = functionStarts.last { $0 <= i } ?? 0
+            callees[caller, default: []].insert(target)
+        }
+        func frame(_ f: Int) -> Int { (max(stackDepths[f] ?? 0, 1) + 31) / 32 * 32 }
+        var worst = (total: 0, calls: 0)
+        func walk(_ f: Int, _ total: Int, _ calls: Int, _ seen: Set<Int>) {
+            let sum = total + frame(f)
+            if sum > worst.total { worst = (sum, calls + 1) }
+            for callee in callees[f] ?? [] where !seen.contains(callee) { walk(callee, sum, calls + 1, seen.union([callee])) }
+        }
+        walk(0, 0, 0, [0])
+        if worst.total > 512 {
+            index = 0
+            throw error("combined stack size of \(worst.calls) calls is \(worst.total). Too large")
+        }
+    }
+
+    /// Queues the other side of a branch.
+    func push(_ other: VerifierState, at target: Int) throws(VerificationError) {
+        guard pending.count < Self.pendingLimit else {
+            throw error("The sequence of \(pending.count) jumps is too complex.")
+        }
+        pending.append(PendingPath(state: other, index: target, parent: currentParent))
+        currentParent?.branches += 1
+    }
+
+    private func popPending() -> Bool {
+        guard let next = pending.popLast() else { return false }
+        state = next.state
+        index = next.index
+        currentParent = next.parent
+        if options.keepsLog { log.append("from pending branch: continue at \(program.slotIndex(ofInstruction: index))") }
+        return true
+    }
+
+    /// A path ended: the states it passed through have one path fewer to wait for.
+    private func finishPath() {
+        var node = currentParent
+        while let current = node {
+            current.branches -= 1
+            if current.branches > 0 { break }
+            node = current.parent
+        }
+    }
+
+    /// At a prune point: true if a finished state seen here includes the current one (the path
+    /// ends); an unfinished identical one is an infinite loop. Otherwise the state is recorded.
+    private func visit() throws(VerificationError) -> Bool {
+        let live = liveness.liveIn[index]
+        var signature: Int?
+        var dropped = false
+        for node in visited[index] {
+            if node.branches == 0 {
+                if StateInclusion.includes(node.state, state, liveRegisters: live) {
+                    node.hits += 1
+                    return true
+                }
+                node.misses += 1
+                if node.misses > node.hits * 3 + 3 { dropped = true }
+            } else if sameSignature(node, &signature, live) && StateInclusion.equal(node.state, state, liveRegisters: live) {
+                throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
+                            hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
+            }
+        }
+        if dropped {
+            let before = visited[index].count
+            visited[index].removeAll { $0.branches == 0 && $0.misses > $0.hits * 3 + 3 }
+            liveStates -= before - visited[index].count
+        }
+        let node = VisitedNode(state: state, parent: currentParent)
+        node.signature = signature
+        visited[index].append(node)
+        currentParent = node
+        totalStates += 1
+        liveStates += 1
+        peakStates = max(peakStates, liveStates)
+        return false
+    }
+
+    private func sameSignature(_ node: VisitedNode, _ current: inout Int?, _ live: UInt16) -> Bool {
+        let mine = current ?? StateInclusion.signature(state, liveRegisters: live)
+        current = mine
+        let theirs = node.signature ?? StateInclusion.signature(node.state, liveRegisters: live)
+        node.signature = theirs
+        return mine == theirs
+    }
+
+    // MARK: - Registers
+
+    func register(_ r: Int) -> RegisterState { state.current.registers[r] }
+
+    func setRegister(_ r: Int, _ value: RegisterState) { state.current.registers[r] = value }
+
+    /// The register as a source operand: it must have been written (`R3 !read_ok`).
+    func read(_ r: Int) throws(VerificationError) -> RegisterState {
+        let value = register(r)
+        if value.type == .notInitialized {
+            throw error("R\(r) !read_ok", hint: r >= 1 && r <= 5 && index > 0 && callBefore(index)
+                        ? "R1-R5 do not survive a call: keep the value in R6-R9 (or on the stack) across it"
+                        : "R\(r) is read before anything was written to it on this path")
+        }
+        return value
+    }
+
+    /// The register as a destination: R10 is read-only.
+    func checkWritable(_ r: Int) throws(VerificationError) {
+        if r == 10 { throw error("frame pointer is read only") }
+    }
+
+    private func callBefore(_ i: Int) -> Bool {
+        for j in stride(from: i - 1, through: max(0, i - 8), by: -1) {
+            if case .call = kinds[j] { return true }
+        }
+        return false
+    }
+
+    func newID() -> UInt32 {
+        nextID += 1
+        return nextID
+    }
+
+    // MARK: - Errors
+
+    func error(_ message: String, hint: String? = nil) -> VerificationError {
+        var failure = VerificationError(instructionIndex: index, slotIndex: program.slotIndex(ofInstruction: index),
+                                        message: message, hint: hint, state: stateText())
+        failure.sourceLocation = program.lineTable[index] ?? nearestLine(index)
+        failure.log = log
+        return failure
+    }
+
+    private func nearestLine(_ i: Int) -> SourceLocation? {
+        var j = i
+        let start = functionStarts.last { $0 <= i } ?? 0
+        while j >= start {
+            if let location = program.lineTable[j] { return location }
+            j -= 1
+        }
+        return nil
+    }
+
+    /// The current frame's initialised registers, as the kernel's log prints them.
+    func stateText() -> String {
+        let frame = state.current
+        var parts = [String]()
+        for (r, value) in frame.registers.enumerated() where value.type != .notInitialized {
+            parts.append("R\(r)=\(RegisterText.describe(value))")
+        }
+        return (state.depth > 0 ? "frame\(state.depth): " : "") + parts.joined(separator: " ")
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}

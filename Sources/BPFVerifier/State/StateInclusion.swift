@@ -1,0 +1,141 @@
+/// The comparisons pruning needs (`states_equal`, `regsafe`, `stacksafe`, `check_ids`): whether
+/// an explored state is at least as general as the current one, so that every path from the
+/// current state was already proven safe from the explored one.
+enum StateInclusion {
+    /// True if `old` includes `current`. Only `liveRegisters` of the innermost frame are compared
+    /// (the others may hold anything); outer frames are compared whole.
+    static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16) -> Bool {
+        guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
+        var ids = IDMap()
+        let innermost = old.frames.count - 1
+        // Registers of every frame first (cheap, and where states usually differ), then stacks.
+        let registersMatch = old.frames.withUnsafeBufferPointer { a in
+            current.frames.withUnsafeBufferPointer { b in
+                for f in 0...innermost {
+                    guard a[f].callSite == b[f].callSite else { return false }
+                    let ok = a[f].registers.withUnsafeBufferPointer { ra in
+                        b[f].registers.withUnsafeBufferPointer { rb in
+                            for r in 0..<11 where f != innermost || liveRegisters & (1 << UInt16(r)) != 0 {
+                                if !registerIncludes(ra[r], rb[r], &ids) { return false }
+                            }
+                            return true
+                        }
+                    }
+                    if !ok { return false }
+                }
+                return true
+            }
+        }
+        guard registersMatch else { return false }
+        for f in 0...innermost where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids) { return false }
+        for (id, _) in old.references {
+            guard let mapped = ids.forward[id], current.references[mapped] != nil else { return false }
+        }
+        return true
+    }
+
+    /// True if the states are the same on the live registers and the stacks (an unfinished
+    /// explored state equal to the current one means the loop makes no progress).
+    static func equal(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16) -> Bool {
+        guard old.frames.count == current.frames.count, old.references == current.references else { return false }
+        for f in old.frames.indices {
+            let a = old.frames[f], b = current.frames[f]
+            guard a.callSite == b.callSite else { return false }
+            let isInnermost = f == old.frames.count - 1
+            for r in 0..<11 where !isInnermost || liveRegisters & (1 << UInt16(r)) != 0 {
+                guard a.registers[r] == b.registers[r] else { return false }
+            }
+            guard a.stack.slots == b.stack.slots else { return false }
+        }
+        return true
+    }
+
+    /// A hash of what ``equal(_:_:liveRegisters:)`` compares.
+    static func signature(_ state: VerifierState, liveRegisters: UInt16) -> Int {
+        var hasher = Hasher()
+        for (f, frame) in state.frames.enumerated() {
+            hasher.combine(frame.callSite)
+            let isInnermost = f == state.frames.count - 1
+            for r in 0..<11 where !isInnermost || liveRegisters & (1 << UInt16(r)) != 0 {
+                // A few fields decide almost every inequality; equal states still hash alike.
+                let value = frame.registers[r]
+                hasher.combine(value.bounds.umin &+ 31 &* value.bounds.umax &+ UInt64(bitPattern: Int64(value.offset)) &* 7
+                               &+ UInt64(value.range) &* 13 &+ UInt64(value.id) &* 17)
+            }
+        }
+        return hasher.finalize()
+    }
+
+    /// `check_ids`: ids of the old state must map one-to-one onto ids of the current state.
+    struct IDMap {
+        var pairs: [(old: UInt32, current: UInt32)] = []
+
+        var forward: [UInt32: UInt32] { Dictionary(pairs.map { ($0.old, $0.current) }, uniquingKeysWith: { a, _ in a }) }
+
+        mutating func match(_ old: UInt32, _ current: UInt32) -> Bool {
+            if old == 0 && current == 0 { return true }
+            if old == 0 || current == 0 { return old == 0 }
+            for pair in pairs {
+                if pair.old == old { return pair.current == current }
+                if pair.current == current { return false }
+            }
+            pairs.append((old, current))
+            return true
+        }
+    }
+
+    /// `regsafe`.
+    static func registerIncludes(_ old: RegisterState, _ current: RegisterState, _ ids: inout IDMap) -> Bool {
+        if old.type == .notInitialized { return true }
+        guard old.type == current.type else { return false }
+        switch old.type {
+        case .notInitialized: return true
+        case .scalar:
+            return old.bounds.includes(current.bounds) && (old.id == 0 || ids.match(old.id, current.id))
+        case .packet, .packetMeta:
+            return old.offset == current.offset && old.range <= current.range && old.bounds.includes(current.bounds)
+                && ids.match(old.id, current.id)
+        default:
+            if current.maybeNull && !old.maybeNull { return false }
+            return old.offset == current.offset && old.bounds.includes(current.bounds)
+                && ids.match(old.id, current.id) && ids.match(old.referenceID, current.referenceID)
+        }
+    }
+
+    /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
+    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap) -> Bool {
+        for s in 0..<StackState.slotCount {
+            let a = old.slots[s], b = current.slots[s]
+            if a.isEmpty { continue }
+            if let spilled = a.spilled {
+                if let other = b.spilled {
+                    if !registerIncludes(spilled, other, &ids) { return false }
+                    continue
+                }
+                // A spilled scalar that is unknown is as general as misc bytes.
+                guard spilled.type == .scalar else { return false }
+            }
+            for byte in 0..<8 {
+                let k = a.kind(byte), c = b.kind(byte)
+                switch k {
+                case .invalid: continue
+                case .misc: if c == .invalid { return false }
+                case .zero: if c != .zero && !(c == .spill && b.spilled?.bounds.constantValue == 0) { return false }
+                case .spill:
+                    if a.spilled?.type == .scalar, a.spilled?.bounds == .unknown, c != .invalid { continue }
+                    if c != .spill { return false }
+                }
+            }
+        }
+        return true
+    }
+}
+
+extension ScalarBounds {
+    /// `range_within` + `tnum_in`: every value `other` allows, this allows too.
+    func includes(_ other: ScalarBounds) -> Bool {
+        umin <= other.umin && other.umax <= umax && smin <= other.smin && other.smax <= smax
+            && u32min <= other.u32min && other.u32max <= u32max && s32min <= other.s32min && other.s32max <= s32max
+            && tnum.contains(other.tnum)
+    }
+}

@@ -1,0 +1,30 @@
+/// One function's registers and stack (`struct bpf_func_state`).
+struct FrameState: Hashable, Sendable {
+    var registers: [RegisterState]
+    var stack = StackState()
+    /// Instruction index of the call that entered this frame (-1 for the main program).
+    var callSite: Int
+    /// The function's first instruction.
+    var functionStart: Int
+
+    init(callSite: Int, functionStart: Int) {
+        registers = Array(repeating: .notInitialized, count: 11)
+        self.callSite = callSite
+        self.functionStart = functionStart
+    }
+}
+
+/// The whole abstract machine on one path (`struct bpf_verifier_state`).
+struct VerifierState: Hashable, Sendable {
+    var frames: [FrameState]
+    /// Ring buffer records reserved and not yet submitted or discarded: reference id -> the
+    /// instruction that reserved it.
+    var references: [UInt32: Int] = [:]
+
+    var current: FrameState {
+        get { frames[frames.count - 1] }
+        _modify { yield &frames[frames.count - 1] }
+    }
+
+    var depth: Int { frames.count - 1 }
+}
