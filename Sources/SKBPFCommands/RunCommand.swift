@@ -28,6 +28,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "ELF section or function name of the program to run.")
     var section: String?
 
+    @Flag(name: .customLong("no-verify"),
+          help: "Run without a verifier's proof (raw-memory runs always are): checked unless --unchecked.")
+    var noVerify = false
+
+    @Flag(help: "With --no-verify: trust every memory access (no checks, no instruction budget), like a JIT. Nothing protects the process from a wrong program.")
+    var unchecked = false
+
     @Flag(name: .customLong("test-helpers"),
           help: "Provide the conformance suites' test helpers (ubpf's ids 0-5) instead of none.")
     var testHelpers = false
@@ -35,6 +42,9 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard mem == nil || memHex == nil else { throw ValidationError("give --mem or --mem-hex, not both") }
+        guard !unchecked || noVerify else {
+            throw ValidationError("--unchecked runs a program with no memory checks at all: it needs --no-verify to say so explicitly (nothing protects the process from a wrong program)")
+        }
     }
 
     func run() throws {
@@ -42,7 +52,8 @@ struct RunCommand: ParsableCommand {
         var memory = try memoryBlock()
         let executable: ExecutableProgram
         do {
-            executable = try ExecutableProgram(entry.program, helpers: testHelpers ? .conformanceTestHelpers : HelperRegistry())
+            executable = try ExecutableProgram(entry.program, helpers: testHelpers ? .conformanceTestHelpers : HelperRegistry(),
+                                               mode: unchecked ? .unchecked : .checked)
         } catch {
             var hint = ""
             if case .invalidMapReference = error { hint = " (run programs that use maps with skbpf test-run)" }

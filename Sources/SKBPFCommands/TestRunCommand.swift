@@ -59,6 +59,9 @@ struct TestRunCommand: ParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "Run without verifying the program first (it runs checked).")
     var noVerify = false
 
+    @Flag(help: "Check every memory access even though the verifier proved the program (for debugging).")
+    var checked = false
+
     @Option(help: "Write each ring buffer record as a JSON line to this file ('-' for standard output).")
     var events: String?
 
@@ -91,6 +94,7 @@ struct TestRunCommand: ParsableCommand {
         do {
             instance = try ObjectInstance(object: loaded, program: selected, type: programType,
                                           cpuCount: ObjectInstance.possibleCPUCount,
+                                          mode: noVerify || checked ? .checked : .unchecked,
                                           fillsProgramArrays: !noProgramArrayInitialisers, verifies: !noVerify)
         } catch {
             try report(loadError: error.message, program: selected, type: programType, object: loaded)

@@ -50,7 +50,8 @@ final class ObjectInstance {
                 }
             }
             do {
-                return try ExecutableProgram(program.program, mode: mode, programType: type, maps: maps,
+                // Only a verified program may run unchecked.
+                return try ExecutableProgram(program.program, mode: report == nil ? .checked : mode, programType: type, maps: maps,
                                              isGPLCompatible: isGPL, verification: report)
             } catch {
                 throw .rejected("\(program.sectionName)/\(program.name): \(Self.located(error, in: program))")
