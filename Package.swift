@@ -49,7 +49,9 @@ let package = Package(
         .testTarget(name: "PacketBufferTests", dependencies: ["PacketBuffer"]),
         .testTarget(name: "BPFABITests", dependencies: ["BPFABI", "BPFISA"]),
         .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
-        .testTarget(name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
+        .testTarget(
+            name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFVM", "BPFISA", "BPFABI", "BPFObject", "PacketBuffer", "TestSupport"],
+            exclude: ["Vectors"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"], exclude: ["Vectors"]),

@@ -31,6 +31,10 @@ extension HelperID {
     /// ("helper call might sleep in a non-sleepable prog") even though their type has a prototype.
     public var mightSleep: Bool { self == .copyFromUser || self == .copyFromUserTask }
 
+    /// True for the helpers a loader gets only with CAP_PERFMON (the tracing-ish tier of
+    /// `bpf_base_func_proto()` and the socket casts): an unprivileged loader's program may not call them.
+    public var needsPerfmon: Bool { perfmonHelpers.contains(rawValue) }
+
     /// True when a call invalidates every packet pointer the program holds
     /// (`bpf_helper_changes_pkt_data()`, net/core/filter.c): the helper may move or resize the
     /// packet data. Of the helpers tc programs can call these are the 11 skb_store_bytes,
@@ -100,3 +104,13 @@ private let gplOnlyHelpers: Set<Int32> = ids(
     .tcpRawCheckSyncookieIpv6)
 
 private func ids(_ helpers: HelperID...) -> Set<Int32> { Set(helpers.map(\.rawValue)) }
+
+/// The CAP_PERFMON tier of `bpf_base_func_proto()` and `bpf_sk_base_func_proto()`.
+private let perfmonHelpers: Set<Int32> = ids(
+    .tracePrintk, .getCurrentTask, .getCurrentTaskBtf, .getCurrentComm, .probeReadUser,
+    .probeReadKernel, .probeReadUserStr, .probeReadKernelStr, .copyFromUser, .copyFromUserTask,
+    .snprintfBtf, .snprintf, .taskPtRegs, .traceVprintk, .perfEventReadValue, .perfEventRead,
+    .sendSignal, .sendSignalThread, .getTaskStack, .taskStorageGet, .taskStorageDelete,
+    .getBranchSnapshot, .findVma,
+    .skcToTcp6Sock, .skcToTcpSock, .skcToTcpTimewaitSock, .skcToTcpRequestSock, .skcToUdp6Sock,
+    .skcToUnixSock, .skcToMptcpSock)

@@ -180,6 +180,11 @@ extension Exploration {
             throw error("R\(d) pointer arithmetic on \(pointer.typeName) prohibited")
         default: break
         }
+        // An unprivileged loader's Spectre masking covers stack and map value pointers only; any
+        // register operand (even a known one) needs it.
+        if options.strict && sourceIsRegister && pointer.type.isPacketData {
+            throw error("R\(d) has pointer with unsupported alu operation, pointer arithmetic with it prohibited for !root")
+        }
         let s64 = scalar.bounds
         if let constant = s64.constantValue {
             let value = Int64(bitPattern: constant)
@@ -201,9 +206,7 @@ extension Exploration {
         if s64.smin >= Self.maxVariableOffset || s64.smin <= -Self.maxVariableOffset {
             throw error("value \(s64.smin) makes \(pointer.typeName) pointer be out of bounds")
         }
-        if case .context = pointer.type {
-            // Allowed, but never dereferenceable again (check_ctx_reg).
-        }
+
         var variable = ScalarBounds.apply(op == .add ? .add : .sub, pointer.bounds, s64, is64: true)
         variable.sync()
         pointer.bounds = variable

@@ -19,6 +19,9 @@ extension Exploration {
         if let refusal = HelperCallError.check(id, programType: type, isGPLCompatible: options.isGPLCompatible) {
             throw error(refusal.description)
         }
+        if options.strict && id.needsPerfmon {
+            throw error(HelperCallError.unavailable(id, programType: type).description)
+        }
         guard let prototype = id.prototype else {
             throw error("\(id) is not supported by the verifier yet")
         }
@@ -53,7 +56,10 @@ extension Exploration {
             case .uninitializedMemory:
                 let sizeRegister = try read(r + 1)
                 let size = try checkSizeArgument(r + 1, sizeRegister, zeroAllowed: arguments[i + 1] == .constSizeOrZero)
-                try helperMemoryAccess(r, value, size: size, write: true, helper: id)
+                // A size the verifier cannot pin down makes an unprivileged loader check the bytes as read.
+                let fixed = sizeRegister.bounds.constantValue != nil
+                try helperMemoryAccess(r, value, size: size, write: fixed || !options.strict, helper: id,
+                                       variableSize: !fixed)
             case .constSize, .constSizeOrZero:
                 _ = try checkSizeArgument(r, value, zeroAllowed: argument == .constSizeOrZero)
             case .constAllocSizeOrZero:
@@ -88,14 +94,9 @@ extension Exploration {
         case .void: setRegister(0, .notInitialized)
         case .mapValueOrNull:
             guard let map = meta.map else { throw error("kernel subsystem misconfigured verifier") }
+            // Always maybe-NULL, even for an array and a constant in-range key (measured on 6.18).
             var value = RegisterState.pointer(.mapValue(index: map), maybeNull: true)
-            // A lookup in an array with a known in-range key cannot fail (6.18 elides the NULL check).
-            let info = maps[map]
-            if (info.type == .array || info.type == .percpuArray), let key = meta.constantKey, key < UInt64(info.maxEntries) {
-                value.maybeNull = false
-            } else {
-                value.id = newID()
-            }
+            value.id = newID()
             setRegister(0, value)
         case .ringbufMemoryOrNull:
             let size = meta.allocationSize ?? 0
@@ -174,6 +175,7 @@ extension Exploration {
     func stepExit() throws(VerificationError) -> StepOutcome {
         let result = try read(0)
         if state.depth > 0 {
+            if case .stack = result.type { throw error("cannot return stack pointer to the caller") }
             guard result.isScalar else {
                 throw error("At subprogram exit the register R0 is not a scalar value (\(result.typeName))")
             }

@@ -285,7 +285,8 @@ extension Exploration {
 
     /// Checks that a helper may read (or, with `write`, fill) `size` bytes at `pointer` (`check_helper_mem_access`),
     /// and for stack memory that a read's bytes were written (`check_stack_range_initialized`).
-    func helperMemoryAccess(_ regno: Int, _ pointer: RegisterState, size: Int, write: Bool, helper: HelperID) throws(VerificationError) {
+    func helperMemoryAccess(_ regno: Int, _ pointer: RegisterState, size: Int, write: Bool, helper: HelperID,
+                            variableSize: Bool = false) throws(VerificationError) {
         if size == 0 { return }
         switch pointer.type {
         case .stack(let frame):
@@ -305,9 +306,13 @@ extension Exploration {
                 if write {
                     if stack.slots[s].spilled != nil { stack.slots[s].spilled = nil; stack.slots[s].kinds = 0x5555 }
                     stack.slots[s].setKind(byte, .misc)
-                } else if stack.slots[s].kind(byte) == .invalid {
-                    throw error("invalid indirect read from stack R\(regno) off \(low)+\(byteOffset - low) size \(size)",
+                } else if stack.slots[s].kind(byte) == .invalid && options.strict {
+                    // A privileged loader may pass uninitialised stack; an unprivileged one may not.
+                    throw error(variableSize ? "invalid read from stack R\(regno) off \(low)+\(byteOffset - low) size \(size)"
+                                             : "invalid read from stack R\(regno) off=\(low) size=\(size)",
                                 hint: "\(helper.kernelName) reads \(size) bytes at fp\(low) that were never written on this path: initialise them (e.g. = {} or __builtin_memset) first")
+                } else if stack.slots[s].kind(byte) == .invalid {
+                    stack.slots[s].setKind(byte, .misc)
                 }
             }
             state.frames[frame].stack = stack

@@ -46,6 +46,8 @@ final class Exploration {
     /// Instruction indices where functions start, sorted (index 0 first).
     let functionStarts: [Int]
     let isPrunePoint: [Bool]
+    /// Targets of backward jumps: where loops come round.
+    let isLoopHead: [Bool]
     let liveness: Liveness
 
     var state: VerifierState
@@ -91,6 +93,15 @@ final class Exploration {
             }
         }
         isPrunePoint = prune
+        var heads = Array(repeating: false, count: program.instructions.count)
+        for i in program.instructions.indices {
+            switch kinds[i] {
+            case .jump, .jumpAlways:
+                if let t = Self.target(program, i), t <= i { heads[t] = true }
+            default: break
+            }
+        }
+        isLoopHead = heads
         liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
         visited = Array(repeating: [], count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
@@ -107,6 +118,7 @@ final class Exploration {
     // MARK: - The walk
 
     func run() throws(VerificationError) {
+        try checkReachability()
         try walk()
         try checkStackDepths()
     }
@@ -134,6 +146,37 @@ final class Exploration {
             guard index < kinds.count else {
                 throw error("jump out of range from insn \(program.slotIndex(ofInstruction: index - 1)) to \(program.slotCount)")
             }
+        }
+    }
+
+    /// `check_cfg`: every instruction must be reachable from the entry (through jumps, fall-through
+    /// and bpf-to-bpf calls); the first one that is not is refused (`unreachable insn 2`).
+    private func checkReachability() throws(VerificationError) {
+        var reached = [Bool](repeating: false, count: kinds.count)
+        var work = [0]
+        reached[0] = true
+        while let i = work.popLast() {
+            var next = [Int]()
+            switch kinds[i] {
+            case .exit: break
+            case .jumpAlways: if let t = Self.target(program, i) { next.append(t) }
+            case .jump:
+                next.append(i + 1)
+                if let t = Self.target(program, i) { next.append(t) }
+            case .call(.local):
+                next.append(i + 1)
+                if let t = Self.target(program, i) { next.append(t) }
+            default: next.append(i + 1)
+            }
+            for n in next where n < kinds.count && !reached[n] {
+                reached[n] = true
+                work.append(n)
+            }
+        }
+        if let first = reached.firstIndex(of: false) {
+            index = first
+            throw error("unreachable insn \(program.slotIndex(ofInstruction: first))",
+                        hint: "no path leads to this instruction: remove it or fix the jump before it")
         }
     }
 
@@ -200,16 +243,18 @@ final class Exploration {
                     node.hits += 1
                     return true
                 }
-                node.misses += 1
-                if node.misses > node.hits * 3 + 3 { dropped = true }
             } else if sameSignature(node, &signature, live) && StateInclusion.equal(node.state, state, liveRegisters: live) {
                 throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
                             hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
             }
+            node.misses += 1
+            if node.misses > node.hits * missLimit(node) + missLimit(node) { dropped = true }
         }
         if dropped {
+            // States that keep failing to prune stop being searched (they stay alive for their
+            // children's branch counts), as the kernel moves them off its explored list.
             let before = visited[index].count
-            visited[index].removeAll { $0.branches == 0 && $0.misses > $0.hits * 3 + 3 }
+            visited[index].removeAll { $0.misses > $0.hits * missLimit($0) + missLimit($0) }
             liveStates -= before - visited[index].count
         }
         let node = VisitedNode(state: state, parent: currentParent)
@@ -220,6 +265,13 @@ final class Exploration {
         liveStates += 1
         peakStates = max(peakStates, liveStates)
         return false
+    }
+
+    /// How many misses per hit a state may have before it is no longer searched: states of a
+    /// loop still being explored get more chances, being where an infinite loop would show.
+    private func missLimit(_ node: VisitedNode) -> Int {
+        if node.branches == 0 { return 3 }
+        return isLoopHead[index] ? 64 : 1 << 40
     }
 
     private func sameSignature(_ node: VisitedNode, _ current: inout Int?, _ live: UInt16) -> Bool {
