@@ -73,7 +73,11 @@ extension Exploration {
         let d = Int(insn.dst), s = Int(insn.src)
         let operand = try read(s)
         try checkWritable(d)
-        guard operand.isScalar else { throw error("R\(s) sign-extension part of pointer") }
+        guard operand.isScalar else {
+            if options.strict { throw error("R\(s) sign-extension part of pointer") }
+            setRegister(d, .unknownScalar)
+            return
+        }
         var value = operand.bounds.signExtended(fromBytes: fromBits / 8)
         if !is64 { value = value.zeroExtendedFrom32() }
         setRegister(d, .scalar(value))
@@ -170,6 +174,10 @@ extension Exploration {
         guard op == .add || op == .sub else {
             if [.and, .or, .xor].contains(op) { throw error("R\(d) bitwise operator \(text) on pointer prohibited") }
             throw error("R\(d) pointer arithmetic with \(text) operator prohibited")
+        }
+        if op == .sub, case .stack = pointer.type {
+            // JITs may not cope with it (the kernel's "invalid fp arithmetic"): add a negative instead.
+            throw error("R\(d) subtraction from stack pointer prohibited", hint: "write r += -N instead of r -= N")
         }
         if pointer.maybeNull {
             throw error("R\(d) pointer arithmetic on \(pointer.typeName) prohibited, null-check it first",

@@ -94,9 +94,15 @@ extension Exploration {
         case .void: setRegister(0, .notInitialized)
         case .mapValueOrNull:
             guard let map = meta.map else { throw error("kernel subsystem misconfigured verifier") }
-            // Always maybe-NULL, even for an array and a constant in-range key (measured on 6.18).
+            // An array lookup whose key the stack holds as zero bytes cannot fail (6.18 elides the
+            // NULL check then; not for keys clang stores as a 4-byte spill at fp-4, measured).
             var value = RegisterState.pointer(.mapValue(index: map), maybeNull: true)
-            value.id = newID()
+            let info = maps[map]
+            if (info.type == .array || info.type == .percpuArray), meta.constantKey == 0, info.maxEntries > 0 {
+                value.maybeNull = false
+            } else {
+                value.id = newID()
+            }
             setRegister(0, value)
         case .ringbufMemoryOrNull:
             let size = meta.allocationSize ?? 0
@@ -133,9 +139,8 @@ extension Exploration {
         guard offset >= -512, offset + size <= 0 else { return nil }
         let stack = state.frames[frame].stack
         let (slot, _) = StackState.position(offset)
-        if let spilled = stack.slots[slot].spilled, spilled.isScalar, let constant = spilled.bounds.constantValue,
-           offset & 7 == 0 {
-            return size == 8 ? constant : constant & ((1 << UInt64(size * 8)) - 1)
+        if let spilled = stack.slots[slot].spilled, spilled.isScalar, spilled.bounds.constantValue == 0, offset & 7 == 0 {
+            return 0
         }
         for byteOffset in offset..<(offset + size) {
             let (s, byte) = StackState.position(byteOffset)
@@ -173,11 +178,13 @@ extension Exploration {
     }
 
     func stepExit() throws(VerificationError) -> StepOutcome {
-        let result = try read(0)
+        let result: RegisterState
         if state.depth > 0 {
-            if case .stack = result.type { throw error("cannot return stack pointer to the caller") }
-            guard result.isScalar else {
-                throw error("At subprogram exit the register R0 is not a scalar value (\(result.typeName))")
+            // prepare_func_exit: R0 goes back as it is (a static function need not set it), but a
+            // pointer into the dying frame may not.
+            let result = register(0)
+            if case .stack(let frame) = result.type, frame == state.depth {
+                throw error("cannot return stack pointer to the caller")
             }
             let callSite = state.current.callSite
             state.frames.removeLast()
@@ -185,6 +192,7 @@ extension Exploration {
             for r in 1...5 { setRegister(r, .notInitialized) }
             return .jump(to: callSite + 1)
         }
+        result = try read(0)
         if result.isPointer && options.strict {
             throw error("R0 leaks addr as return value", hint: "return a number (a TC_ACT_* verdict), not a pointer")
         }

@@ -1,0 +1,9 @@
+# what: helper load bytes unbounded
+# type: tc
+r2 = 0
+r3 = r10
+r3 += -16
+r4 = *(u32 *)(r1 + 0)
+call 26
+r0 = 0
+exit

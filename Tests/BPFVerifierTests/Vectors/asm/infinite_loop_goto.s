@@ -1,0 +1,4 @@
+# what: infinite loop goto
+# type: tc
+l:
+goto l

@@ -1,0 +1,9 @@
+# what: loop masked bound
+# type: tc
+r1 = *(u32 *)(r1 + 0)
+r1 &= 63
+r0 = 0
+l:
+r0 += 1
+if r0 < r1 goto l
+exit

@@ -1,0 +1,13 @@
+# what: checks data_end >= data + 14, taken branch and reads offset 14, one byte past the proven range
+# type: tc
+
+r2 = *(u32 *)(r1 + 0x4c)
+r3 = *(u32 *)(r1 + 0x50)
+r0 = 0
+r4 = r2
+r4 += 0xe
+if r3 >= r4 goto ok
+exit
+ok:
+r0 = *(u8 *)(r2 + 0xe)
+exit

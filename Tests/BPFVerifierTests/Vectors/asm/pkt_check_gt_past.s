@@ -1,0 +1,12 @@
+# what: checks data + 14 > data_end, fall-through (data + 14 <= data_end) and reads offset 14, one byte past the proven range
+# type: tc
+
+r2 = *(u32 *)(r1 + 0x4c)
+r3 = *(u32 *)(r1 + 0x50)
+r0 = 0
+r4 = r2
+r4 += 0xe
+if r4 > r3 goto out
+r0 = *(u8 *)(r2 + 0xe)
+out:
+exit

@@ -1,0 +1,13 @@
+# what: checks data + 14 <= data_end, taken branch and reads the last proven byte (offset 13)
+# type: tc
+
+r2 = *(u32 *)(r1 + 0x4c)
+r3 = *(u32 *)(r1 + 0x50)
+r0 = 0
+r4 = r2
+r4 += 0xe
+if r4 <= r3 goto ok
+exit
+ok:
+r0 = *(u8 *)(r2 + 0xd)
+exit

@@ -1,0 +1,12 @@
+# what: checks data_end < data + 14, fall-through (data + 14 <= data_end) and reads the last proven byte (offset 13)
+# type: tc
+
+r2 = *(u32 *)(r1 + 0x4c)
+r3 = *(u32 *)(r1 + 0x50)
+r0 = 0
+r4 = r2
+r4 += 0xe
+if r3 < r4 goto out
+r0 = *(u8 *)(r2 + 0xd)
+out:
+exit

@@ -1,0 +1,13 @@
+# what: pkt check on copy
+# type: tc
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r6 = r2
+r4 = r2
+r4 += 4
+if r4 > r3 goto out
+r0 = *(u32 *)(r6 + 0)
+exit
+out:
+r0 = 0
+exit

@@ -1,0 +1,12 @@
+# what: pkt end lt reversed
+# type: tc
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r4 = r2
+r4 += 20
+if r3 < r4 goto out
+r0 = *(u32 *)(r2 + 16)
+exit
+out:
+r0 = 0
+exit

@@ -1,0 +1,5 @@
+# what: returns the context pointer
+# type: tc
+
+r0 = r1
+exit

@@ -1,0 +1,3 @@
+# what: return uninit
+# type: tc
+exit

@@ -1,0 +1,4 @@
+# what: return zero
+# type: tc
+r0 = 0
+exit

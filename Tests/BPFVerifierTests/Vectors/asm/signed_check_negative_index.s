@@ -1,0 +1,14 @@
+# what: signed check negative index
+# type: tc
+r2 = *(u32 *)(r1 + 0)
+r2 <<= 32
+r2 s>>= 32
+if r2 s> 7 goto out
+r4 = r10
+r4 += -8
+r4 += r2
+r5 = 0
+*(u8 *)(r4 + 0) = r5
+out:
+r0 = 0
+exit

@@ -1,0 +1,15 @@
+# what: a 32-bit compare (w2 < 16) bounds a zero-extended index
+# type: tc
+
+r3 = 0
+*(u64 *)(r10 - 0x10) = r3
+*(u64 *)(r10 - 0x8) = r3
+r0 = 0
+r2 = *(u32 *)(r1 + 0x0)
+if w2 >= 0x10 goto out
+r4 = r10
+r4 += -0x10
+r4 += r2
+r0 = *(u8 *)(r4 + 0x0)
+out:
+exit

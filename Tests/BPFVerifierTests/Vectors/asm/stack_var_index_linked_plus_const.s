@@ -1,0 +1,17 @@
+# what: r2 = r3 + 1 stays linked to r3, so checking r3 <= 15 bounds r2 to 1..16
+# type: tc
+
+r4 = 0
+*(u64 *)(r10 - 0x10) = r4
+*(u64 *)(r10 - 0x8) = r4
+r0 = 0
+r3 = *(u32 *)(r1 + 0x0)
+r2 = r3
+r2 += 1
+if r3 > 0xf goto out
+r4 = r10
+r4 += -0x11
+r4 += r2
+r0 = *(u8 *)(r4 + 0x0)
+out:
+exit

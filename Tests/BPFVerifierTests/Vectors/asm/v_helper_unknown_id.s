@@ -1,0 +1,5 @@
+# what: helper unknown id
+# type: tc
+call 999
+r0 = 0
+exit

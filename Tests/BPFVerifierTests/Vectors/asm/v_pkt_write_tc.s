@@ -1,0 +1,12 @@
+# what: pkt write tc
+# type: tc
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+r5 = 1
+*(u8 *)(r2 + 0) = r5
+out:
+r0 = 0
+exit

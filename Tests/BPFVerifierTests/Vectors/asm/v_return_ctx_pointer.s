@@ -1,0 +1,4 @@
+# what: return ctx pointer
+# type: tc
+r0 = r1
+exit

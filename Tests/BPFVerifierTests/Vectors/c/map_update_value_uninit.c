@@ -1,0 +1,24 @@
+// what: bpf_map_update_elem with a value pointer to never-written stack
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); } hmap SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"r1 = 0\n"
+	"*(u32 *)(r10 - 4) = r1\n"
+	"r2 = r10\n"
+	"r2 += -4\n"
+	"r3 = r10\n"
+	"r3 += -16\n"
+	"r4 = 0\n"
+	"r1 = %[hmap] ll\n"
+	"call 2\n"
+	"r0 = 0\n"
+	"exit\n"
+	:: [hmap]"i"(&hmap) : "memory");
+}

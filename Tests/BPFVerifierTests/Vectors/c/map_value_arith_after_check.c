@@ -1,0 +1,24 @@
+// what: adds 4 to a NULL-checked map value and reads 4 bytes
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } amap SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"r1 = 0\n"
+	"*(u32 *)(r10 - 4) = r1\n"
+	"r2 = r10\n"
+	"r2 += -4\n"
+	"r1 = %[amap] ll\n"
+	"call 1\n"
+	"if r0 == 0 goto l0_%=\n"
+	"r0 += 4\n"
+	"r0 = *(u32 *)(r0 + 0)\n"
+	"l0_%=:\n"
+	"exit\n"
+	:: [amap]"i"(&amap) : "memory");
+}

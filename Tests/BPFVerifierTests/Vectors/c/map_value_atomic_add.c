@@ -1,0 +1,16 @@
+// what: atomically increments a checked array-map value
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } amap SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") int prog(struct __sk_buff *skb)
+{
+	__u32 key = 1;
+	__u64 *v = bpf_map_lookup_elem(&amap, &key);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	return 0;
+}

@@ -1,0 +1,26 @@
+// what: reserves a record whose size is not a known constant
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } ring SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"r2 = *(u32 *)(r1 + 0)\n"
+	"r2 &= 63\n"
+	"r2 += 8\n"
+	"r1 = %[ring] ll\n"
+	"r3 = 0\n"
+	"call 131\n"
+	"if r0 == 0 goto l0_%=\n"
+	"r1 = r0\n"
+	"r2 = 0\n"
+	"call 132\n"
+	"l0_%=:\n"
+	"r0 = 0\n"
+	"exit\n"
+	:: [ring]"i"(&ring) : "memory");
+}

@@ -1,0 +1,20 @@
+// what: a reserved record is submitted on one path and discarded on the other
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } ring SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") int prog(struct __sk_buff *skb)
+{
+	__u64 *r = bpf_ringbuf_reserve(&ring, 8, 0);
+	if (!r)
+		return 0;
+	*r = skb->len;
+	if (skb->mark == 7)
+		bpf_ringbuf_discard(r, 0);
+	else
+		bpf_ringbuf_submit(r, 0);
+	return 0;
+}

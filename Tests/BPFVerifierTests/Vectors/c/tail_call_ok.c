@@ -1,0 +1,9 @@
+#include "skbpf.h"
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); } hmap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } amap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } ring SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+// what: tail call into a prog array
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } progs SEC(".maps");
+SEC("tc") int f(struct __sk_buff *skb) { bpf_tail_call(skb, &progs, 1); return 0; }
