@@ -41,6 +41,9 @@ programs:
 demo: deps release programs
 	@echo; echo "== skbpf disasm Programs/build/drop_icmp.o"
 	@$(SKBPF_RELEASE) disasm Programs/build/drop_icmp.o
+	@echo; echo "== skbpf verify Programs/build/drop_icmp.o && skbpf test-run ... --packet Programs/samples/icmp_echo.bin"
+	@$(SKBPF_RELEASE) verify Programs/build/drop_icmp.o
+	@$(SKBPF_RELEASE) test-run Programs/build/drop_icmp.o --packet Programs/samples/icmp_echo.bin
 	@echo; echo "== skbpf asm Programs/asm/tcp_port_80.s -o /tmp/skbpf-demo.bin && skbpf run ... --mem Programs/samples/tcp_syn_port80.bin"
 	@$(SKBPF_RELEASE) asm Programs/asm/tcp_port_80.s -o /tmp/skbpf-demo.bin
 	@$(SKBPF_RELEASE) run /tmp/skbpf-demo.bin --mem Programs/samples/tcp_syn_port80.bin --repeat 100000
