@@ -237,7 +237,9 @@ final class Exploration {
         let live = liveness.liveIn[index]
         var signature: Int?
         var dropped = false
-        for node in visited[index] {
+        let loopHead = isLoopHead[index]
+        let nodes = visited[index]
+        for node in nodes {
             if node.branches == 0 {
                 if StateInclusion.includes(node.state, state, liveRegisters: live) {
                     node.hits += 1
@@ -248,7 +250,8 @@ final class Exploration {
                             hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
             }
             node.misses += 1
-            if node.misses > node.hits * missLimit(node) + missLimit(node) { dropped = true }
+            let limit = node.branches == 0 ? 3 : (loopHead ? 64 : 1 << 40)
+            if node.misses > node.hits * limit + limit { dropped = true }
         }
         if dropped {
             // States that keep failing to prune stop being searched (they stay alive for their
