@@ -41,6 +41,9 @@ extension Exploration {
             case .constMapPointer:
                 guard case .mapPointer(let map) = value.type else { throw error("R\(r) type=\(value.typeName) expected=map_ptr") }
                 if let refusal = HelperCallError.checkMap(maps[map].type, passedTo: id) { throw error(refusal.description) }
+                if maps[map].isReadOnly && (id == .mapUpdateElem || id == .mapDeleteElem) {
+                    throw error("write into map forbidden, value_size=\(maps[map].valueSize) off=0 size=\(maps[map].valueSize)")
+                }
                 meta.map = map
             case .mapKey, .mapValue:
                 guard let map = meta.map else { throw error("invalid map_ptr to access map->key") }

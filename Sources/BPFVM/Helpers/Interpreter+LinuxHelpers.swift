@@ -64,6 +64,10 @@ extension Interpreter {
         case .mapLookupElem, .mapUpdateElem, .mapDeleteElem, .mapLookupPercpuElem:
             let (found, refusal) = map(r1, for: helper)
             guard let map = found else { return fault(refusal!) }
+            // record_func_map(): a BPF_F_RDONLY_PROG map (.rodata) takes no update or delete.
+            if !map.isProgramWritable && (helper == .mapUpdateElem || helper == .mapDeleteElem) {
+                return fault("write into map forbidden")
+            }
             guard let key = memory(r2, UInt64(map.keySize), write: false) else { return fault(outside("R2", r2, UInt64(map.keySize))) }
             let keyPointer = key.baseAddress ?? UnsafeMutableRawPointer(state.placeholderKey)
             switch helper {
@@ -89,15 +93,22 @@ extension Interpreter {
         case .getSmpProcessorId: return result(UInt64(environment.cpu))
         case .getNumaNodeId: return result(0)
         case .tracePrintk:
-            guard r2 > 0, let format = memory(r1, r2, write: false) else { return fault(outside("R1", r1, r2)) }
+            let formatSize = r2 & 0xffff_ffff  // fmt_size is a u32
+            guard formatSize > 0, let format = memory(r1, formatSize, write: false) else {
+                return fault(outside("R1", r1, formatSize))
+            }
             let read: TraceFormat.Reader = { address, count in
                 memory(address, UInt64(count), write: false).map { Array(UnsafeRawBufferPointer($0)) }
             }
-            guard let message = TraceFormat.format(UnsafeRawBufferPointer(format), arguments: [r3, r4, r5], read: read) else {
-                return result(HelperErrno.invalid.returnValue)
+            switch TraceFormat.format(UnsafeRawBufferPointer(format), arguments: [r3, r4, r5], read: read) {
+            case .failure(let refusal):
+                return result(refusal.returnValue)
+            case .success(let message):
+                // The trace pipe ends each line itself: one trailing newline of the message is dropped.
+                let text = message.text.last == UInt8(ascii: "\n") ? message.text.dropLast() : message.text[...]
+                environment.traceSink?(String(decoding: text, as: UTF8.self))
+                return result(UInt64(message.length))
             }
-            environment.traceSink?(message.hasSuffix("\n") ? String(message.dropLast()) : message)
-            return result(UInt64(message.utf8.count))
         // Tail calls
         case .tailCall:
             guard isContext else { return fault("R1 is not the context") }

@@ -68,6 +68,12 @@ enum TraceFormat {
             argumentBytes += bytes.count + 1
             return bytes
         }
+        /// A `%pB`/`%pI…` text snprintf()ed into the argument buffer: cut to the room left, no width.
+        func preformatted(_ text: [UInt8]) -> ArraySlice<UInt8> {
+            let room = argumentBufferSize - argumentBytes
+            argumentBytes = min(argumentBytes + text.count + 1, argumentBufferSize)
+            return text.prefix(max(0, room - 1))
+        }
         while i < end {
             let c = f[i]
             guard c < 0x80, (c >= 0x20 && c < 0x7f) || (c >= 0x09 && c <= 0x0d) else { return .failure(Refusal(invalid)) }
@@ -117,17 +123,13 @@ enum TraceFormat {
                     guard take(8, aligned: true) else { return .failure(Refusal(noSpace)) }
                     out.append(spec.pad(Array("0x\(String(argument, radix: 16))".utf8)))
                 } else if next == UInt8(ascii: "B") {
-                    let text = Array("0x\(String(argument, radix: 16))".utf8)
-                    guard take(text.count + 1, aligned: false) else { return .failure(Refusal(noSpace)) }
-                    out.append(text)
+                    out.append(preformatted(Array("0x\(String(argument, radix: 16))".utf8)))
                 } else if (next == UInt8(ascii: "I") || next == UInt8(ascii: "i"))
                             && (f[i + 2] == UInt8(ascii: "4") || f[i + 2] == UInt8(ascii: "6")) {
                     let count = f[i + 2] == UInt8(ascii: "4") ? 4 : 16
                     guard argumentBufferSize - argumentBytes >= count else { return .failure(Refusal(noSpace)) }
                     let bytes = read(argument, count) ?? [UInt8](repeating: 0, count: count)
-                    let text = Array(address(bytes, padded: next == UInt8(ascii: "i")).utf8)
-                    argumentBytes = min(argumentBytes + text.count + 1, argumentBufferSize)
-                    out.append(text)
+                    out.append(preformatted(Array(address(bytes, padded: next == UInt8(ascii: "i")).utf8)))
                 } else {
                     return .failure(Refusal(invalid))
                 }
