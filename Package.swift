@@ -21,10 +21,13 @@ let package = Package(
         .library(name: "BPFABI", targets: ["BPFABI"]),
         .library(name: "BPFObject", targets: ["BPFObject"]),
         .library(name: "BPFVerifier", targets: ["BPFVerifier"]),
+        .library(name: "PacketIO", targets: ["PacketIO"]),
+        .library(name: "Datapath", targets: ["Datapath"]),
         .library(name: "SKBPFCommands", targets: ["SKBPFCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "BPFISA", swiftSettings: strictSettings),
@@ -35,10 +38,16 @@ let package = Package(
         .target(
             name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
             swiftSettings: strictSettings),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap"], swiftSettings: strictSettings),
+        .target(
+            name: "Datapath", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "BPFVM", "PacketBuffer"],
+            swiftSettings: strictSettings),
         .target(
             name: "SKBPFCommands",
             dependencies: [
-                "BPFISA", "BPFABI", "BPFObject", "BPFVerifier", "BPFVM", "PacketBuffer",
+                "BPFISA", "BPFABI", "BPFObject", "BPFVerifier", "BPFVM", "PacketBuffer", "PacketIO", "Datapath",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -54,6 +63,9 @@ let package = Package(
             exclude: ["Vectors"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
+        .testTarget(name: "PacketIOTests", dependencies: ["PacketIO", "PacketBuffer", "TestSupport"]),
+        .testTarget(
+            name: "DatapathTests", dependencies: ["Datapath", "BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"], exclude: ["Vectors"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Datapath: hook points on the L3/L4 path, routing, sockets, verdicts, statistics.

@@ -1,0 +1,1 @@
+// PacketIO: pcap/pcapng files through libpcap, and (later) live TUN devices.
