@@ -24,6 +24,8 @@ public final class Interpreter {
     public static let defaultInstructionBudget = 1_000_000_000
 
     public let program: ExecutableProgram
+    /// True when runs execute machine code (``Engine/native`` and the program qualified).
+    public var isNative: Bool { native != nil }
     /// Executed instructions after which a checked run traps; checked at backward jumps and calls.
     /// (A `let`: a stored `var` of a class costs a dynamic exclusivity check on every run.)
     public let instructionBudget: Int
@@ -61,12 +63,26 @@ public final class Interpreter {
     let packetIsWritable: Bool
     /// One past the top of frame 0: r10 at entry.
     let stackTop: UInt64
+    /// The program as x86-64 machine code, when ``Engine/native`` was asked for and the program
+    /// qualifies (see ``Engine``).
+    let native: NativeCode?
+
+    /// How an interpreter runs its program.
+    public enum Engine: Sendable {
+        /// The pre-decoded op loop (both modes).
+        case interpreter
+        /// Machine code compiled from the ops (x86-64 only), for unchecked programs: a verified
+        /// program runs as the kernel's JIT runs it, with no checks. Falls back to the op loop for
+        /// checked programs, other machines, and the rare program the compiler declines (callx, a
+        /// tail call inside a subprogram). Native runs count executed instructions as the op loop does.
+        case native
+    }
 
     /// An interpreter for `program`, with `environment`'s maps and tail-call targets (an empty
     /// environment when nil). A program translated with a map set needs an environment holding
     /// that set; maps added to the set later are not visible to checked runs.
     public init(program: ExecutableProgram, environment: HelperEnvironment? = nil,
-                instructionBudget: Int = Interpreter.defaultInstructionBudget) {
+                instructionBudget: Int = Interpreter.defaultInstructionBudget, engine: Engine = .interpreter) {
         let environment = environment ?? HelperEnvironment()
         precondition(program.mapSetIdentity == nil || program.mapSetIdentity == ObjectIdentifier(environment.maps),
                      "the program was translated against another map set than the environment's")
@@ -99,6 +115,7 @@ public final class Interpreter {
         isChecked = program.mode == .checked
         packetIsWritable = program.programType.map(\.isTrafficControl) ?? true
         stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(stackBytes)
+        native = engine == .native && program.mode == .unchecked ? NativeCode(ops: ops, count: program.ops.count) : nil
         state = .allocate(capacity: 1)
         state.initialize(to: RunState(
             checker: MemoryChecker(isChecked: isChecked, stackLow: stackTop - UInt64(Self.stackFrameSize),
@@ -159,7 +176,14 @@ public final class Interpreter {
         s.pointee.skb = skb ?? placeholderContext
         s.pointee.redirect = nil
         s.pointee.tailCalls = 0
-        let status = isChecked ? Self.runChecked(ops, r, &s.pointee) : Self.runUnchecked(ops, r, &s.pointee)
+        let status: RunStatus
+        if let native {
+            r[15] = 0  // the native code's instruction count (NativeCompiler.slotExecuted)
+            status = RunStatus(rawValue: UInt8(truncatingIfNeeded: native.entry(r, UnsafeMutableRawPointer(s)))) ?? .helperFault
+            s.pointee.executed = Int(truncatingIfNeeded: r[15])
+        } else {
+            status = isChecked ? Self.runChecked(ops, r, &s.pointee) : Self.runUnchecked(ops, r, &s.pointee)
+        }
         if status != .returned { throw trap(status, s.pointee) }
         return RunResult(returnValue: r[0], instructionsExecuted: s.pointee.executed)
     }

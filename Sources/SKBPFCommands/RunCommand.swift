@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
           help: "Provide the conformance suites' test helpers (ubpf's ids 0-5) instead of none.")
     var testHelpers = false
 
+    @Flag(help: "With --unchecked: run in the interpreter's op loop instead of as x86-64 machine code.")
+    var interpreter = false
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard mem == nil || memHex == nil else { throw ValidationError("give --mem or --mem-hex, not both") }
@@ -59,7 +62,7 @@ struct RunCommand: ParsableCommand {
             if case .invalidMapReference = error { hint = " (run programs that use maps with skbpf test-run)" }
             throw CommandFailure.rejected("\(program): \(error)\(hint)")
         }
-        let interpreter = Interpreter(program: executable)
+        let interpreter = Interpreter(program: executable, engine: self.interpreter ? .interpreter : .native)
         let measurement = try memory.withUnsafeMutableBytes { buffer throws(CommandFailure) in
             do throws(Trap) {
                 return try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try interpreter.run(memory: buffer) }

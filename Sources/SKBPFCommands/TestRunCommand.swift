@@ -62,6 +62,9 @@ struct TestRunCommand: ParsableCommand {
     @Flag(help: "Check every memory access even though the verifier proved the program (for debugging).")
     var checked = false
 
+    @Flag(help: "Run a verified program in the interpreter's op loop instead of as x86-64 machine code.")
+    var interpreter = false
+
     @Option(help: "Write each ring buffer record as a JSON line to this file ('-' for standard output).")
     var events: String?
 
@@ -112,7 +115,8 @@ struct TestRunCommand: ParsableCommand {
         do { try TestRunFrame.prepare(skb, frame: frame, type: programType, context: context) } catch {
             throw CommandFailure.usage("\(packet): \(error)")
         }
-        let interpreter = Interpreter(program: instance.executable, environment: instance.environment)
+        let interpreter = Interpreter(program: instance.executable, environment: instance.environment,
+                                      engine: self.interpreter ? .interpreter : .native)
         let measurement: RunTimer
         do {
             measurement = try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try interpreter.run(context: skb) }

@@ -10,7 +10,9 @@ import Testing
 /// Soundness: random but plausible tc programs (packet parsing, stack use, context fields, helper
 /// calls, loops — with deliberate mistakes) go to the verifier; every program it accepts runs in
 /// the checked interpreter over random packets and must never trap. A trap is a memory access the
-/// verifier failed to rule out. `SKBPF_SOUNDNESS_N` sets how many programs (default 10,000).
+/// verifier failed to rule out. Each run that ends well runs again as x86-64 machine code
+/// (unchecked, as verified programs run) on the same packet: same return value, same bytes, same
+/// mark, same instruction count. `SKBPF_SOUNDNESS_N` sets how many programs (default 10,000).
 struct SoundnessTests {
     static let programCount = ProcessInfo.processInfo.environment["SKBPF_SOUNDNESS_N"].flatMap(Int.init) ?? 10_000
     static let packetsPerProgram = 8
@@ -19,6 +21,7 @@ struct SoundnessTests {
         var random = SplitMix64(seed: 0x5eed_50_0d)
         var accepted = 0
         let skb = SkBuff(capacity: 4096)
+        let nativeSkb = SkBuff(capacity: 4096)
         for n in 0..<Self.programCount {
             var generator = ProgramGenerator(random: &random)
             let source = generator.program()
@@ -27,16 +30,29 @@ struct SoundnessTests {
             accepted += 1
             let executable = try ExecutableProgram(program, mode: .checked, programType: .schedCls, verification: report)
             let interpreter = Interpreter(program: executable, instructionBudget: 10_000_000)
+            let native = Interpreter(
+                program: try ExecutableProgram(program, mode: .unchecked, programType: .schedCls, verification: report),
+                engine: .native)
+            try #require(native.isNative, "program \(n) was not compiled\n\(source)")
             for _ in 0..<Self.packetsPerProgram {
                 let length = 14 + random.below(120)
                 var frame = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
                 frame[12] = 0x08
                 frame[13] = random.below(4) == 0 ? 0x06 : 0x00
                 try TestRunFrame.prepare(skb, frame: frame, type: .schedCls, context: TestRunContext())
+                try TestRunFrame.prepare(nativeSkb, frame: frame, type: .schedCls, context: TestRunContext())
+                let result: RunResult
                 do {
-                    _ = try interpreter.run(context: skb)
+                    result = try interpreter.run(context: skb)
                 } catch {
                     Issue.record("program \(n) was accepted but trapped on a \(length)-byte packet: \(error)\n\(source)")
+                    return
+                }
+                let nativeResult = try native.run(context: nativeSkb)
+                guard nativeResult == result, nativeSkb.byteArray == skb.byteArray,
+                      nativeSkb.metadata.pointee.mark == skb.metadata.pointee.mark
+                else {
+                    Issue.record("program \(n): native code \(nativeResult) differs from the interpreter \(result)\n\(source)")
                     return
                 }
             }

@@ -16,6 +16,48 @@ public struct ConformanceRunner: Sendable {
 
     public init() {}
 
+    /// Runs a vector that passes in the checked interpreter once more as x86-64 machine code
+    /// (unchecked, as verified programs run): the native code must return the same value and
+    /// count the same instructions. Vectors that expect an error are not run natively (nothing
+    /// would stop a wrong access); they pass when they pass checked.
+    public func runNatively(_ vector: ConformanceVector) -> Outcome {
+        let checked = run(vector)
+        guard checked == .passed else { return .skipped("does not pass in the checked interpreter") }
+        guard vector.expectedError == nil, let expected = vector.expectedResult,
+              let program = try? Self.program(of: vector)
+        else { return checked }
+        guard let checkedProgram = try? ExecutableProgram(program, helpers: .conformanceTestHelpers),
+              let unchecked = try? ExecutableProgram(program, helpers: .conformanceTestHelpers, mode: .unchecked)
+        else { return .failed("translation failed") }
+        let native = Interpreter(program: unchecked, engine: .native)
+        guard native.isNative else { return .skipped("the native compiler declines this program") }
+        let reference = Interpreter(program: checkedProgram, instructionBudget: Self.instructionBudget)
+        var memory = vector.memory
+        var referenceMemory = vector.memory
+        let count: Result<Int, Trap> = referenceMemory.withUnsafeMutableBytes { buffer in
+            do throws(Trap) { return .success(try reference.run(memory: buffer).instructionsExecuted) } catch { return .failure(error) }
+        }
+        let outcome: Result<RunResult, Trap> = memory.withUnsafeMutableBytes { buffer in
+            do throws(Trap) { return .success(try native.run(memory: buffer)) } catch { return .failure(error) }
+        }
+        switch outcome {
+        case .failure(let trap): return .failed("native run failed: \(trap)")
+        case .success(let result):
+            if result.returnValue != expected { return .failed("native code returned \(hex(result.returnValue)), expected \(hex(expected))") }
+            if case .success(let executed) = count, executed != result.instructionsExecuted {
+                return .failed("native code counted \(result.instructionsExecuted) instructions, the interpreter \(executed)")
+            }
+            if memory != referenceMemory { return .failed("native code left different memory") }
+            return .passed
+        }
+    }
+
+    private static func program(of vector: ConformanceVector) throws -> Program? {
+        if let (text, file) = vector.assembly { return try Assembler.assemble(text, dialect: .conformance, fileName: file) }
+        if let raw = vector.raw { return try Program(decoding: raw) }
+        return nil
+    }
+
     /// Runs one parsed vector.
     public func run(_ vector: ConformanceVector) -> Outcome {
         if let reason = vector.skipReason { return .skipped(reason) }

@@ -1,0 +1,75 @@
+/// A program compiled to x86-64 for one ``Interpreter``: the machine code embeds the addresses of
+/// that interpreter's ops (for the slow ops it hands back), so it lives and dies with it.
+final class NativeCode {
+    typealias Entry = @convention(c) (UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer) -> UInt32
+
+    /// Status the native code returns when it ran to `exit` (``RunStatus/returned``); others are
+    /// ``RunStatus`` raw values too.
+    private let memory: ExecutableMemory
+    /// `[op, exit]` pairs for the ops the code hands to the interpreter.
+    private let stubs: UnsafeMutablePointer<Op>
+    private let stubCount: Int
+    let entry: Entry
+    /// Bytes of machine code (for `skbpf` reports and tests).
+    let byteCount: Int
+
+    /// Compiles `count` ops at `ops`; nil when the program uses what the native code does not
+    /// (see ``NativeCompiler/unsupportedReason(_:count:)``) or the machine is not x86-64.
+    init?(ops: UnsafePointer<Op>, count: Int) {
+        #if arch(x86_64)
+        guard count > 0, NativeCompiler.unsupportedReason(ops, count: count) == nil else { return nil }
+        var stubIndex = [Int](repeating: -1, count: count)
+        var slow = 0
+        for i in 0..<count where NativeCompiler.isSlow(ops[i]) {
+            stubIndex[i] = 2 * slow
+            slow += 1
+        }
+        stubCount = max(2 * slow, 2)
+        stubs = .allocate(capacity: stubCount)
+        stubs.initialize(repeating: Op(.exit), count: stubCount)
+        for i in 0..<count where stubIndex[i] >= 0 { stubs[stubIndex[i]] = ops[i] }
+        var compiler = NativeCompiler(ops: ops, count: count, stubs: stubs, stubIndex: stubIndex)
+        let code = compiler.compile()
+        guard let memory = ExecutableMemory(code: code) else {
+            stubs.deallocate()
+            return nil
+        }
+        self.memory = memory
+        byteCount = code.count
+        entry = unsafeBitCast(memory.base, to: Entry.self)
+        #else
+        return nil
+        #endif
+    }
+
+    deinit { stubs.deallocate() }
+}
+
+/// What the native code calls back into: one op run by the interpreter.
+enum NativeRuntime {
+    /// Runs the stub `[op, exit]` at `stub` with the spilled registers. Returns 0 when the op
+    /// finished and the native code goes on; otherwise 1 + the run's ``RunStatus`` (the program
+    /// stopped: a helper ended it, a legacy packet load fell outside the packet, a tail call's
+    /// target ran to its end, or a helper faulted), with r0 in the register file.
+    static let slowOperation: @convention(c) (UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer,
+                                              UnsafeMutableRawPointer, Int) -> UInt32 = { r, rawState, rawStub, index in
+        let state = rawState.assumingMemoryBound(to: RunState.self)
+        let stub = rawStub.assumingMemoryBound(to: Op.self)
+        let status = Interpreter.runUnchecked(stub, r, &state.pointee)
+        if status == .returned && state.pointee.faultOps == UnsafePointer(stub) && state.pointee.faultOp == 1 {
+            return 0  // reached the stub's exit: the op is done
+        }
+        // Ops a tail call's target ran (the op itself was counted by its block).
+        r[15] &+= UInt64(max(state.pointee.executed - 1, 0))
+        if status != .returned || state.pointee.faultOps == UnsafePointer(stub) {
+            // The fault (or the stop) belongs to the program's own op, not to the stub.
+            state.pointee.faultOp = index
+            state.pointee.faultOps = UnsafePointer(state.pointee.owner.ops)
+        }
+        return UInt32(status.rawValue) + 1
+    }
+
+    static var slowOperationAddress: UnsafeRawPointer {
+        unsafeBitCast(slowOperation, to: UnsafeRawPointer.self)
+    }
+}
