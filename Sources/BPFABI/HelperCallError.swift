@@ -32,6 +32,9 @@ public enum HelperCallError: Error, Sendable, Hashable, CustomStringConvertible 
         if let allowed = mapType.allowedHelpers, !allowed.contains(id) {
             return id == .tailCall ? .tailCallNeedsProgramArray(mapType) : .incompatibleMap(mapType, id)
         }
+        // The generic map helpers take any map the first test let through; skipping the prototype
+        // table (a dictionary lookup and a copy) keeps the run-time check of every map call cheap.
+        if id == .mapLookupElem || id == .mapUpdateElem || id == .mapDeleteElem { return nil }
         if let required = id.prototype?.requiredMapType, required != mapType {
             return id == .tailCall ? .tailCallNeedsProgramArray(mapType) : .incompatibleMap(mapType, id)
         }

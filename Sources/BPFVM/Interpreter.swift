@@ -115,7 +115,7 @@ public final class Interpreter {
         isChecked = program.mode == .checked
         packetIsWritable = program.programType.map(\.isTrafficControl) ?? true
         stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(stackBytes)
-        native = engine == .native && program.mode == .unchecked ? NativeCode(ops: ops, count: program.ops.count) : nil
+        native = engine == .native && program.mode == .unchecked ? NativeCode(ops: ops, count: program.ops.count, environment: environment) : nil
         state = .allocate(capacity: 1)
         state.initialize(to: RunState(
             checker: MemoryChecker(isChecked: isChecked, stackLow: stackTop - UInt64(Self.stackFrameSize),

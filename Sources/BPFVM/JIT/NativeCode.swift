@@ -1,3 +1,5 @@
+import BPFABI
+
 /// A program compiled to x86-64 for one ``Interpreter``: the machine code embeds the addresses of
 /// that interpreter's ops (for the slow ops it hands back), so it lives and dies with it.
 final class NativeCode {
@@ -15,7 +17,10 @@ final class NativeCode {
 
     /// Compiles `count` ops at `ops`; nil when the program uses what the native code does not
     /// (see ``NativeCompiler/unsupportedReason(_:count:)``) or the machine is not x86-64.
-    init?(ops: UnsafePointer<Op>, count: Int) {
+    /// What direct helper calls read (see ``NativeHelperContext``).
+    private let helperContext: UnsafeMutablePointer<NativeHelperContext>
+
+    init?(ops: UnsafePointer<Op>, count: Int, environment: HelperEnvironment) {
         #if arch(x86_64)
         guard count > 0, NativeCompiler.unsupportedReason(ops, count: count) == nil else { return nil }
         var stubIndex = [Int](repeating: -1, count: count)
@@ -28,10 +33,15 @@ final class NativeCode {
         stubs = .allocate(capacity: stubCount)
         stubs.initialize(repeating: Op(.exit), count: stubCount)
         for i in 0..<count where stubIndex[i] >= 0 { stubs[stubIndex[i]] = ops[i] }
-        var compiler = NativeCompiler(ops: ops, count: count, stubs: stubs, stubIndex: stubIndex)
+        helperContext = .allocate(capacity: 1)
+        helperContext.initialize(to: NativeHelperContext(mapTable: environment.maps.table,
+                                                         mapCount: environment.maps.tableCount, cpu: environment.cpu))
+        var compiler = NativeCompiler(ops: ops, count: count, stubs: stubs, stubIndex: stubIndex,
+                                      helperContext: UnsafeRawPointer(helperContext))
         let code = compiler.compile()
         guard let memory = ExecutableMemory(code: code) else {
             stubs.deallocate()
+            helperContext.deallocate()
             return nil
         }
         self.memory = memory
@@ -42,11 +52,47 @@ final class NativeCode {
         #endif
     }
 
-    deinit { stubs.deallocate() }
+    deinit {
+        stubs.deallocate()
+        helperContext.deallocate()
+    }
 }
 
-/// What the native code calls back into: one op run by the interpreter.
+/// What direct helper calls need besides r1–r5, as raw pointers: no reference counting on the
+/// way (the interpreter's environment keeps the map set, and so these tables, alive).
+struct NativeHelperContext {
+    var mapTable: UnsafeMutablePointer<Unmanaged<BPFMap>>
+    var mapCount: UnsafeMutablePointer<Int>
+    var cpu: Int
+}
+
+/// What the native code calls back into: one op run by the interpreter, or a helper called
+/// directly with the kernel's calling convention (r1–r5 in rdi, rsi, rdx, rcx, r8; the
+/// ``NativeHelperContext`` in r9; the result in rax).
 enum NativeRuntime {
+    typealias DirectHelper = @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64, UnsafeRawPointer) -> UInt64
+
+    /// `bpf_map_lookup_elem(map, key)`: the value's address, or 0. The verifier proved r1 a map
+    /// of this set and r2 a key of its size; an unknown handle (an unverified trusted run) gets 0.
+    static let mapLookup: DirectHelper = { handle, key, _, _, _, rawContext in
+        let context = rawContext.assumingMemoryBound(to: NativeHelperContext.self)
+        let index = handle &- MapSet.handleBase
+        guard index < UInt64(context.pointee.mapCount.pointee),
+              let keyPointer = UnsafeRawPointer(bitPattern: UInt(key))
+        else { return 0 }
+        let cpu = context.pointee.cpu
+        let value = context.pointee.mapTable[Int(index)]._withUnsafeGuaranteedRef { $0.lookup(keyPointer, cpu: cpu) }
+        return value.map { UInt64(UInt(bitPattern: $0)) } ?? 0
+    }
+
+    /// The direct implementation of Linux helper `id`, if it has one.
+    static func directHelper(_ id: UInt64) -> UnsafeRawPointer? {
+        switch id {
+        case UInt64(HelperID.mapLookupElem.rawValue): unsafeBitCast(mapLookup, to: UnsafeRawPointer.self)
+        default: nil
+        }
+    }
+
     /// Runs the stub `[op, exit]` at `stub` with the spilled registers. Returns 0 when the op
     /// finished and the native code goes on; otherwise 1 + the run's ``RunStatus`` (the program
     /// stopped: a helper ended it, a legacy packet load fell outside the packet, a tail call's

@@ -80,7 +80,8 @@ struct NativeCompiler {
         case .div64I, .div64R, .sdiv64I, .sdiv64R, .mod64I, .mod64R, .smod64I, .smod64R,
              .div32I, .div32R, .sdiv32I, .sdiv32R, .mod32I, .mod32R, .smod32I, .smod32R:
             return true
-        case .callHelper, .callLinux, .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
+        case .callLinux: return NativeRuntime.directHelper(op.imm) == nil
+        case .callHelper, .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
             return true
         case .atomicFetchOr32, .atomicFetchOr64, .atomicFetchAnd32, .atomicFetchAnd64,
              .atomicFetchXor32, .atomicFetchXor64:
@@ -102,7 +103,11 @@ struct NativeCompiler {
         starts.last { $0 <= index } ?? 0
     }
 
-    init(ops: UnsafePointer<Op>, count: Int, stubs: UnsafePointer<Op>, stubIndex: [Int]) {
+    /// The ``NativeHelperContext`` direct helper calls receive in r9.
+    let helperContext: UnsafeRawPointer
+
+    init(ops: UnsafePointer<Op>, count: Int, stubs: UnsafePointer<Op>, stubIndex: [Int], helperContext: UnsafeRawPointer) {
+        self.helperContext = helperContext
         self.ops = ops
         self.count = count
         self.stubs = stubs
@@ -274,6 +279,12 @@ struct NativeCompiler {
              .jsle32I, .jsle32R:
             conditionalJump(op, index: index, width: .dword)
         // Calls
+        case .callLinux:
+            // A direct helper: r1–r5 are already the C arguments; r1–r5 are dead after a call (the
+            // verifier makes them unreadable), r6–r10 live in callee-saved registers.
+            emitter.mov(.r9, immediate: UInt64(UInt(bitPattern: helperContext)))
+            emitter.mov(.r11, immediate: UInt64(UInt(bitPattern: NativeRuntime.directHelper(op.imm)!)))
+            emitter.call(register: .r11)
         case .callLocal:
             for register in [X86Register.rbx, .r13, .r14, .r15, .rbp] { emitter.push(register) }
             emitter.arithmetic(.sub, .rbp, immediate: Int32(Interpreter.stackFrameSize), width: .qword)
