@@ -58,6 +58,11 @@ final class Exploration {
     var nextID: UInt32 = 0
 
     var processed = 0
+    /// Jumps and calls processed, and both counters when the last state was recorded: the
+    /// kernel's rule for when a prune point also records a state (see ``visit()``).
+    var jumpsProcessed = 0
+    var jumpsAtLastState = 0
+    var processedAtLastState = 0
     var totalStates = 0
     var liveStates = 0
     var peakStates = 0
@@ -136,6 +141,10 @@ final class Exploration {
                             hint: "the program has more paths than the verifier can walk: bound loops more tightly or split it with tail calls")
             }
             if options.keepsLog { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            switch kinds[index] {
+            case .jump, .jumpAlways, .call: jumpsProcessed += 1
+            default: break
+            }
             switch try step() {
             case .next: index += 1
             case .jump(let target): index = target
@@ -253,6 +262,12 @@ final class Exploration {
             let limit = node.branches == 0 ? 3 : (loopHead ? 64 : 1 << 40)
             if node.misses > node.hits * limit + limit { dropped = true }
         }
+        // Every prune point is searched, but a state is recorded only at loop heads (where an
+        // infinite loop shows) or after at least 2 jumps and 8 instructions since the last one
+        // (is_state_visited()'s add_new_state): most prune points then cost a search, not a copy.
+        if !loopHead && (jumpsProcessed - jumpsAtLastState < 2 || processed - processedAtLastState < 8) { return false }
+        jumpsAtLastState = jumpsProcessed
+        processedAtLastState = processed
         if dropped {
             // States that keep failing to prune stop being searched (they stay alive for their
             // children's branch counts), as the kernel moves them off its explored list.
