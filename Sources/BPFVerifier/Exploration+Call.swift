@@ -280,7 +280,8 @@ extension Exploration {
         case .call(.kernelFunction):
             throw error("kernel function calls are not supported")
         case .callRegister:
-            throw error("BPF_CALL uses reserved fields")
+            // callx (BPF_JMP | BPF_CALL | BPF_X, 0x8d) is RFC 9669's, but no Linux program may use it.
+            throw error("unknown opcode \(String(insn.opcode, radix: 16))")
         case .exit:
             return try stepExit()
         case .loadImmediate64(let source):

@@ -100,7 +100,7 @@ extension Exploration {
                              describe: { "invalid access to map value, value_size=\(map.valueSize) off=\($0) size=\(size)" })
             if case .register(let value)? = write, value.isPointer, options.strict { throw error("R\(regno) leaks addr into map") }
             return .unknownScalar
-        case .ringbufMemory(let bytes):
+        case .ringbufMemory(let bytes), .memory(let bytes):
             try regionAccess(regno, pointer, offset: offset, size: size, regionSize: bytes,
                              describe: { "invalid access to memory, mem_size=\(bytes) off=\($0) size=\(size)" })
             return .unknownScalar
@@ -329,7 +329,7 @@ extension Exploration {
             if pointer.maybeNull { throw error("R\(regno) type=\(pointer.typeName) expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_") }
             try regionAccess(regno, pointer, offset: 0, size: size, regionSize: map.valueSize,
                              describe: { "invalid access to map value, value_size=\(map.valueSize) off=\($0) size=\(size)" })
-        case .ringbufMemory(let bytes):
+        case .ringbufMemory(let bytes), .memory(let bytes):
             if pointer.maybeNull { throw error("R\(regno) type=\(pointer.typeName) expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_") }
             try regionAccess(regno, pointer, offset: 0, size: size, regionSize: bytes,
                              describe: { "invalid access to memory, mem_size=\(bytes) off=\($0) size=\(size)" })

@@ -77,7 +77,7 @@ final class Exploration {
     /// The largest packet offset tracked (`MAX_PACKET_OFF`).
     static let maxPacketOffset: UInt64 = 0xffff
 
-    init(program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions) {
+    init(program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions, memorySize: Int? = nil) {
         self.program = program
         self.kinds = program.instructions.map { $0.kind! }  // validated by the caller
         self.type = type
@@ -110,7 +110,13 @@ final class Exploration {
         liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
         visited = Array(repeating: [], count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
-        main.registers[1] = .pointer(.context)
+        if let memorySize {
+            // A raw-memory run: r1 = the block (0 when empty), r2 = its length.
+            main.registers[1] = memorySize > 0 ? .pointer(.memory(size: memorySize)) : .constant(0)
+            main.registers[2] = .constant(UInt64(memorySize))
+        } else {
+            main.registers[1] = .pointer(.context)
+        }
         main.registers[10] = .pointer(.stack(frame: 0))
         state = VerifierState(frames: [main])
     }

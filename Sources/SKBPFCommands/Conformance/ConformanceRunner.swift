@@ -1,5 +1,6 @@
 import BPFISA
 import BPFVM
+import BPFVerifier
 
 /// Runs conformance vectors in the checked interpreter with the suites' test helpers
 /// (ids 0–5 as ubpf's harness defines them; bpf_conformance uses only id 5, the same unwind helper).
@@ -50,6 +51,57 @@ public struct ConformanceRunner: Sendable {
             if memory != referenceMemory { return .failed("native code left different memory") }
             return .passed
         }
+    }
+
+    /// What verified mode made of a vector: the verifier's verdict, and for an accepted program
+    /// how its run went.
+    public struct VerifiedOutcome: Sendable, Equatable {
+        /// nil when accepted, else the verifier's message (first line).
+        public var rejection: String?
+        public var run: Outcome
+    }
+
+    /// Verified mode: the vector's program goes through the verifier first (as a raw-memory
+    /// program: r1 = its memory block, r2 = the block's length), as a kernel loader would. An
+    /// accepted program runs checked and then as native code, and must give the expected result;
+    /// one that expects a run-time error must have been rejected. nil for vectors with no run.
+    public func runVerified(_ vector: ConformanceVector) -> VerifiedOutcome? {
+        guard vector.skipReason == nil, vector.expectedResult != nil || vector.expectedError != nil,
+              let program = try? Self.program(of: vector), (try? program.validate()) != nil
+        else { return nil }
+        let report: VerificationReport
+        do {
+            report = try Verifier.verify(program, memorySize: vector.memory.count)
+        } catch {
+            let first = error.message.split(separator: "\n").first.map(String.init) ?? error.message
+            return VerifiedOutcome(rejection: first, run: .passed)
+        }
+        guard let expected = vector.expectedResult else {
+            return VerifiedOutcome(rejection: nil, run: .failed("accepted, but the vector expects an error: \(vector.expectedError ?? "")"))
+        }
+        let checked: ExecutableProgram, unchecked: ExecutableProgram
+        do {
+            checked = try ExecutableProgram(program, helpers: .conformanceTestHelpers, verification: report)
+            unchecked = try ExecutableProgram(program, helpers: .conformanceTestHelpers, mode: .unchecked, verification: report)
+        } catch {
+            return VerifiedOutcome(rejection: nil, run: .failed("translation failed: \(error)"))
+        }
+        for (executable, engine) in [(checked, Interpreter.Engine.interpreter), (unchecked, .native)] {
+            // The native run only follows a checked run that did not trap.
+            var memory = vector.memory
+            let interpreter = Interpreter(program: executable, instructionBudget: Self.instructionBudget, engine: engine)
+            let outcome: Result<UInt64, Trap> = memory.withUnsafeMutableBytes { buffer in
+                do throws(Trap) { return .success(try interpreter.run(memory: buffer).returnValue) } catch { return .failure(error) }
+            }
+            switch outcome {
+            case .failure(let trap):
+                return VerifiedOutcome(rejection: nil, run: .failed("accepted, but the run trapped: \(trap)"))
+            case .success(let value) where value != expected:
+                return VerifiedOutcome(rejection: nil, run: .failed("returned \(hex(value)), expected \(hex(expected)) (\(engine))"))
+            case .success: continue
+            }
+        }
+        return VerifiedOutcome(rejection: nil, run: .passed)
     }
 
     private static func program(of vector: ConformanceVector) throws -> Program? {
