@@ -256,7 +256,7 @@ final class Exploration {
         let nodes = visited[index]
         for node in nodes {
             if node.branches == 0 {
-                if StateInclusion.includes(node.state, state, liveRegisters: live) {
+                if StateInclusion.includes(node.state, state, liveRegisters: live, liveSlots: liveness.liveSlots[index]) {
                     node.hits += 1
                     return true
                 }

@@ -4,7 +4,8 @@
 enum StateInclusion {
     /// True if `old` includes `current`. Only `liveRegisters` of the innermost frame are compared
     /// (the others may hold anything); outer frames are compared whole.
-    static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16) -> Bool {
+    static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16,
+                         liveSlots: UInt64 = .max) -> Bool {
         guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
         var ids = IDMap()
         let innermost = old.frames.count - 1
@@ -27,7 +28,10 @@ enum StateInclusion {
             }
         }
         guard registersMatch else { return false }
-        for f in 0...innermost where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids) { return false }
+        for f in 0...innermost
+        where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids, liveSlots: f == innermost ? liveSlots : .max) {
+            return false
+        }
         for (id, _) in old.references {
             guard let mapped = ids.forward[id], current.references[mapped] != nil else { return false }
         }
@@ -103,8 +107,8 @@ enum StateInclusion {
     }
 
     /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
-    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap) -> Bool {
-        for s in 0..<StackState.slotCount {
+    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap, liveSlots: UInt64 = .max) -> Bool {
+        for s in 0..<StackState.slotCount where liveSlots & (1 << UInt64(s)) != 0 {
             let a = old.slots[s], b = current.slots[s]
             if a.isEmpty { continue }
             if let spilled = a.spilled {
