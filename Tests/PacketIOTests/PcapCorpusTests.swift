@@ -35,6 +35,36 @@ struct PcapCorpusTests {
         }
     }
 
+    /// Every packet of every supported link type parses, or is reported with a reason; where the
+    /// link layer says IPv4 or IPv6, the byte at the network offset carries that version.
+    @Test(arguments: PcapCorpus.names.filter { PcapCorpus.expected?[$0]?.openError == nil })
+    func linkLayerFindsTheNetworkHeader(name: String) throws {
+        let expected = try #require(PcapCorpus.expected?[name])
+        var reader = try PcapReader(path: PcapCorpus.folder!.appendingPathComponent(expected.directory).appendingPathComponent(name).path)
+        let layer = LinkLayer(reader.linkType)
+        guard layer.isSupported else { return }
+        var outcomes: [String: Int] = [:]
+        while let packet = try? reader.nextPacket() {
+            do throws(LinkLayerError) {
+                let header = try layer.parse(packet.bytes)
+                guard header.networkProtocol == .ipv4 || header.networkProtocol == .ipv6,
+                    header.networkOffset < packet.bytes.count
+                else {
+                    outcomes["other", default: 0] += 1
+                    continue
+                }
+                let version = packet.bytes[header.networkOffset] >> 4
+                let matches = version == (header.networkProtocol == .ipv4 ? 4 : 6)
+                outcomes[matches ? "ip" : "wrong IP version \(version) for \(header.networkProtocol)", default: 0] += 1
+            } catch {
+                outcomes["\(error)", default: 0] += 1
+            }
+        }
+        let problems = outcomes.filter { $0.key != "ip" && $0.key != "other" }
+        let knownBad = PcapCorpus.linkLayerProblems[name] ?? [:]
+        #expect(problems == knownBad, "\(name): \(outcomes)")
+    }
+
     /// Packets read before the end or the error, checking each one's index and view.
     static func countPackets(_ reader: inout PcapReader) -> (Int, PacketIOError?) {
         var count = 0
@@ -89,6 +119,17 @@ enum PcapCorpus {
                 openError: entry["open_error"] as? String)
         }
     }()
+
+    /// Files whose packets are malformed on purpose (tcpdump's fuzzing cases), and what the link
+    /// layer says about them.
+    static let linkLayerProblems: [String: [String: Int]] = [
+        "LINKTYPE_IPV4_invalid.pcap": ["wrong IP version 6 for 0x0800": 1],
+        "bad-ipv4-version-pgm-heapoverflow.pcap": ["wrong IP version 6 for 0x0800": 1],
+        "beep-oobr.pcap": ["wrong IP version 3 for 0x86dd": 1],
+        "heap-overflow-1.pcap": ["IP version 3 is neither 4 nor 6": 1],
+        "hoobr_rt6_print.pcap": ["wrong IP version 3 for 0x86dd": 2],
+        "ipv6-bad-version.pcap": ["wrong IP version 0 for 0x86dd": 2],
+    ]
 
     /// File names, sorted; empty when the corpus is absent (the suite is then skipped).
     static let names: [String] = expected.map { $0.keys.sorted() } ?? []
