@@ -40,7 +40,8 @@ struct PcapCorpusTests {
     @Test(arguments: PcapCorpus.names.filter { PcapCorpus.expected?[$0]?.openError == nil })
     func linkLayerFindsTheNetworkHeader(name: String) throws {
         let expected = try #require(PcapCorpus.expected?[name])
-        var reader = try PcapReader(path: PcapCorpus.folder!.appendingPathComponent(expected.directory).appendingPathComponent(name).path)
+        var reader = try PcapReader(
+            path: PcapCorpus.folder!.appendingPathComponent(expected.directory).appendingPathComponent(name).path)
         let layer = LinkLayer(reader.linkType)
         guard layer.isSupported else { return }
         var outcomes: [String: Int] = [:]
@@ -81,8 +82,10 @@ struct PcapCorpusTests {
     }
 
     @Test func coversTheCorpusFolder() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: PcapCorpus.folder!.appendingPathComponent("pcap").path)
-            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: PcapCorpus.folder!.appendingPathComponent("pcap").path
+        )
+        .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
         #expect(Set(files).isSubset(of: Set(PcapCorpus.names)))
         #expect(PcapCorpus.names.count >= 145)
     }

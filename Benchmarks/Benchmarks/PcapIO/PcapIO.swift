@@ -62,8 +62,9 @@ func run(_ pass: Pass, _ benchmark: Benchmark) {
 
 let benchmarks: @Sendable () -> Void = {
     guard FileManager.default.fileExists(atPath: inputPath) else {
-        print("skipping PcapIO benchmarks: \(inputPath) not found; make it with "
-            + "python3 ../shared/tools/gen_traffic.py --packets 1000000 --seed 1 -o \(inputPath)")
+        print(
+            "skipping PcapIO benchmarks: \(inputPath) not found; make it with "
+                + "python3 ../shared/tools/gen_traffic.py --packets 1000000 --seed 1 -o \(inputPath)")
         return
     }
     let configuration = Benchmark.Configuration(
@@ -74,5 +75,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("pcap read into SkBuff + write", configuration: configuration) { run(.intoSkBuffAndWrite, $0) }
     Benchmark("pcap read nextPacket + write", configuration: configuration) { run(.viewAndWrite, $0) }
     // Only the default output is removed: $SKBPF_PCAP_BENCH_OUT may name a device (/dev/null).
-    Benchmark.teardown = { if outputPath == defaultOutputPath { try? FileManager.default.removeItem(atPath: outputPath) } }
+    Benchmark.teardown = {
+        if outputPath == defaultOutputPath { try? FileManager.default.removeItem(atPath: outputPath) }
+    }
 }
