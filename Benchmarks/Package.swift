@@ -42,6 +42,15 @@ let package = Package(
             ],
             path: "Benchmarks/Verifier",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "PcapIO",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PacketBuffer", package: "skbpf"),
+                .product(name: "PacketIO", package: "skbpf"),
+            ],
+            path: "Benchmarks/PcapIO",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
         .executableTarget(
             name: "interp-bench",

@@ -10,7 +10,8 @@ enum Frames {
         0x30, 0x39, 0, 53, 0, 8, 0, 0,
     ]
     /// An IPv6 header (40 bytes, no next header) from ::1 to ::2.
-    static let ipv6: [UInt8] = [0x60, 0, 0, 0, 0, 0, 59, 64] + [UInt8](repeating: 0, count: 15) + [1]
+    static let ipv6: [UInt8] =
+        [0x60, 0, 0, 0, 0, 0, 59, 64] + [UInt8](repeating: 0, count: 15) + [1]
         + [UInt8](repeating: 0, count: 15) + [2]
     static let macs: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x01]
 
@@ -36,7 +37,9 @@ enum Frames {
 }
 
 func parse(_ linkType: LinkType, _ bytes: [UInt8]) throws(LinkLayerError) -> LinkLayerHeader {
-    let result = bytes.withUnsafeBytes { frame in Result { () throws(LinkLayerError) in try LinkLayer(linkType).parse(frame) } }
+    let result = bytes.withUnsafeBytes { frame in
+        Result { () throws(LinkLayerError) in try LinkLayer(linkType).parse(frame) }
+    }
     return try result.get()
 }
 
@@ -93,12 +96,15 @@ func parseError(_ linkType: LinkType, _ bytes: [UInt8]) -> LinkLayerError? {
     @Test func cookedCaptures() throws {
         let sll = try parse(.linuxSLL, Frames.sll(packetType: 4, protocol: 0x86DD, Frames.ipv6))
         #expect(sll.networkProtocol == .ipv6 && sll.networkOffset == 16 && sll.packetType == .outgoing)
-        let sllTagged = try parse(.linuxSLL, Frames.sll(packetType: 0, protocol: 0x8100, [0, 10, 0x08, 0x00] + Frames.ipv4))
-        #expect(sllTagged.networkProtocol == .ipv4 && sllTagged.networkOffset == 20 && sllTagged.outerVLANTag?.vlanID == 10)
+        let sllTagged = try parse(
+            .linuxSLL, Frames.sll(packetType: 0, protocol: 0x8100, [0, 10, 0x08, 0x00] + Frames.ipv4))
+        #expect(
+            sllTagged.networkProtocol == .ipv4 && sllTagged.networkOffset == 20 && sllTagged.outerVLANTag?.vlanID == 10)
         // Below 0x0600 a cooked protocol is already the kernel's skb->protocol (ETH_P_802_2 here).
         #expect(try parse(.linuxSLL, Frames.sll(packetType: 0, protocol: 4, [0x42])).networkProtocol == .ieee8022)
 
-        let sll2 = try parse(.linuxSLL2, Frames.sll2(protocol: 0x0800, ifindex: 0x0102_0304, packetType: 1, Frames.ipv4))
+        let sll2 = try parse(
+            .linuxSLL2, Frames.sll2(protocol: 0x0800, ifindex: 0x0102_0304, packetType: 1, Frames.ipv4))
         #expect(sll2.networkProtocol == .ipv4 && sll2.networkOffset == 20)
         #expect(sll2.packetType == .broadcast && sll2.interfaceIndex == 0x0102_0304)
     }
@@ -159,7 +165,8 @@ func parseError(_ linkType: LinkType, _ bytes: [UInt8]) -> LinkLayerError? {
                     Issue.record("prefix \(length): \(error)")
                     continue
                 }
-                #expect(type == linkType && captured == length && needed > length && needed <= max(whole.networkOffset, 1))
+                #expect(
+                    type == linkType && captured == length && needed > length && needed <= max(whole.networkOffset, 1))
             }
         }
     }
@@ -222,7 +229,8 @@ func parseError(_ linkType: LinkType, _ bytes: [UInt8]) -> LinkLayerError? {
     }
 
     @Test func syntheticHeadersAreExactlyTheDocumentedBytes() throws {
-        func built(_ linkType: LinkType, _ proto: EtherType, _ options: SyntheticLinkHeader = .init()) throws -> [UInt8] {
+        func built(_ linkType: LinkType, _ proto: EtherType, _ options: SyntheticLinkHeader = .init()) throws -> [UInt8]
+        {
             var buffer = [UInt8](repeating: 0xEE, count: 32)
             let n = try buffer.withUnsafeMutableBytes { destination throws(LinkLayerError) in
                 try LinkLayer(linkType).writeHeader(networkProtocol: proto, options: options, to: destination)
@@ -233,14 +241,16 @@ func parseError(_ linkType: LinkType, _ bytes: [UInt8]) -> LinkLayerError? {
         var options = SyntheticLinkHeader()
         options.destination = .broadcast
         options.outerVLANTag = VLANTag(tci: 0x0064)
-        #expect(try built(.ethernet, .arp, options)
-            == [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00, 0x00, 0x64, 0x08, 0x06])
+        #expect(
+            try built(.ethernet, .arp, options)
+                == [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x81, 0x00, 0x00, 0x64, 0x08, 0x06])
         options = SyntheticLinkHeader()
         options.packetType = .outgoing
         options.interfaceIndex = 7
         #expect(try built(.linuxSLL, .ipv6, options) == [0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd])
-        #expect(try built(.linuxSLL2, .ipv4, options)
-            == [0x08, 0x00, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0])
+        #expect(
+            try built(.linuxSLL2, .ipv4, options)
+                == [0x08, 0x00, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0])
         #expect(try built(.null, .ipv4) == [2, 0, 0, 0])
         #expect(try built(.null, .ipv6) == [24, 0, 0, 0])
         #expect(try built(.loop, .ipv6) == [0, 0, 0, 24])
@@ -292,7 +302,8 @@ func parseError(_ linkType: LinkType, _ bytes: [UInt8]) -> LinkLayerError? {
     @Test func descriptionsAreReadable() {
         #expect(EtherType.ipv4.description == "0x0800")
         #expect(EthernetAddress(0x02, 0, 0, 0xab, 0, 1).description == "02:00:00:ab:00:01")
-        #expect(LinkLayerError.headerTooShort(linkType: .ethernet, needed: 14, captured: 3).description
-            == "EN10MB header needs 14 bytes, only 3 captured")
+        #expect(
+            LinkLayerError.headerTooShort(linkType: .ethernet, needed: 14, captured: 3).description
+                == "EN10MB header needs 14 bytes, only 3 captured")
     }
 }

@@ -35,12 +35,28 @@ struct PcapCorpusTests {
         }
     }
 
+    /// The cut copy delivers exactly the whole file's first 468 packets, byte for byte, then
+    /// libpcap's error at index 468.
+    @Test func theCutCaptureDeliversEveryPacketBeforeTheCut() throws {
+        let folder = PcapCorpus.folder!.appendingPathComponent("pcap")
+        let whole = try PcapTestFiles.readAll(folder.appendingPathComponent("netns1-veth.pcap").path)
+        let cut = try PcapTestFiles.readAll(folder.appendingPathComponent("netns1-veth-cut.pcap").path)
+        #expect(whole.error == nil && whole.records.count == 793)
+        #expect(cut.records.count == 468)
+        #expect(cut.records == Array(whole.records.prefix(468)))
+        #expect(cut.error?.packetIndex == 468)
+        #expect(cut.error?.description.hasSuffix(
+            "netns1-veth-cut.pcap: packet 468: truncated dump file; tried to read 1514 captured bytes, only got 1235")
+            == true)
+    }
+
     /// Every packet of every supported link type parses, or is reported with a reason; where the
     /// link layer says IPv4 or IPv6, the byte at the network offset carries that version.
     @Test(arguments: PcapCorpus.names.filter { PcapCorpus.expected?[$0]?.openError == nil })
     func linkLayerFindsTheNetworkHeader(name: String) throws {
         let expected = try #require(PcapCorpus.expected?[name])
-        var reader = try PcapReader(path: PcapCorpus.folder!.appendingPathComponent(expected.directory).appendingPathComponent(name).path)
+        var reader = try PcapReader(
+            path: PcapCorpus.folder!.appendingPathComponent(expected.directory).appendingPathComponent(name).path)
         let layer = LinkLayer(reader.linkType)
         guard layer.isSupported else { return }
         var outcomes: [String: Int] = [:]
@@ -81,8 +97,10 @@ struct PcapCorpusTests {
     }
 
     @Test func coversTheCorpusFolder() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: PcapCorpus.folder!.appendingPathComponent("pcap").path)
-            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: PcapCorpus.folder!.appendingPathComponent("pcap").path
+        )
+        .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
         #expect(Set(files).isSubset(of: Set(PcapCorpus.names)))
         #expect(PcapCorpus.names.count >= 145)
     }

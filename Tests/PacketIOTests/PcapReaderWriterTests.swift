@@ -12,7 +12,9 @@ import Testing
         try PcapTestFiles.writeFile(path, records, linkType: linkType, snapshotLength: 2000)
 
         let reader = try PcapReader(path: path)
-        let (readLinkType, snapshotLength, isByteSwapped) = (reader.linkType, reader.snapshotLength, reader.isByteSwapped)
+        let (readLinkType, snapshotLength, isByteSwapped) = (
+            reader.linkType, reader.snapshotLength, reader.isByteSwapped
+        )
         #expect(readLinkType == linkType)
         #expect(snapshotLength == 2000)
         #expect(!isByteSwapped)
@@ -44,9 +46,11 @@ import Testing
         try PcapTestFiles.writeFile(path, [record], snapshotLength: 96)
         let (read, error) = try PcapTestFiles.readAll(path)
         #expect(error == nil)
-        #expect(read == [
-            PcapTestFiles.Record(bytes: Array(repeating: 0xAB, count: 96), timestamp: record.timestamp, originalLength: 310)
-        ])
+        #expect(
+            read == [
+                PcapTestFiles.Record(
+                    bytes: Array(repeating: 0xAB, count: 96), timestamp: record.timestamp, originalLength: 310)
+            ])
     }
 
     @Test func readIntoSkBuffSetsBytesHeadroomAndTimestamp() throws {
@@ -70,7 +74,8 @@ import Testing
     }
 
     @Test func nextPacketViewsCopiedThroughAWriterGiveTheSameFile() throws {
-        let source = PcapTestFiles.temporaryPath(), copy = PcapTestFiles.temporaryPath()
+        let source = PcapTestFiles.temporaryPath()
+        let copy = PcapTestFiles.temporaryPath()
         defer {
             PcapTestFiles.remove(source)
             PcapTestFiles.remove(copy)
@@ -109,7 +114,8 @@ import Testing
     /// Cutting a file inside record N gives records 0..<N, then libpcap's error at index N;
     /// cutting at a record boundary is a clean end.
     @Test func truncatedFilesDeliverEveryWholeRecordThenFailAtTheCut() throws {
-        let path = PcapTestFiles.temporaryPath(), cut = PcapTestFiles.temporaryPath()
+        let path = PcapTestFiles.temporaryPath()
+        let cut = PcapTestFiles.temporaryPath()
         defer {
             PcapTestFiles.remove(path)
             PcapTestFiles.remove(cut)
@@ -121,8 +127,10 @@ import Testing
         for record in records { boundaries.append(boundaries.last! + 16 + record.bytes.count) }
         #expect(boundaries.last == whole.count)
 
-        for length in [24, 30, 39, 40, 41, boundaries[2] + 8, boundaries[3], boundaries[3] + 16, boundaries[3] + 17,
-                       whole.count - 1] {
+        for length in [
+            24, 30, 39, 40, 41, boundaries[2] + 8, boundaries[3], boundaries[3] + 16, boundaries[3] + 17,
+            whole.count - 1,
+        ] {
             PcapTestFiles.write(whole[0..<length], to: cut)
             let complete = boundaries.lastIndex { $0 <= length }!
             let (read, error) = try PcapTestFiles.readAll(cut)
@@ -213,7 +221,9 @@ import Testing
         do {
             // More than the stream buffer: a write(2) happens, fails with ENOSPC, and is seen at once.
             for _ in 0..<1000 {
-                try payload.withUnsafeBytes { try writer.write($0, timestamp: PcapTimestamp(seconds: 1, nanoseconds: 0)) }
+                try payload.withUnsafeBytes {
+                    try writer.write($0, timestamp: PcapTimestamp(seconds: 1, nanoseconds: 0))
+                }
             }
             try writer.close()
         } catch let e as PacketIOError {

@@ -36,7 +36,8 @@ enum PcapTestFiles {
             let extra = i % 3 == 0 ? Int(next() % 100) : 0
             return Record(
                 bytes: bytes,
-                timestamp: PcapTimestamp(seconds: 1_700_000_000 + Int64(i), nanoseconds: UInt32(next() % 1_000_000_000)),
+                timestamp: PcapTimestamp(
+                    seconds: 1_700_000_000 + Int64(i), nanoseconds: UInt32(next() % 1_000_000_000)),
                 originalLength: length + extra)
         }
     }
@@ -63,9 +64,10 @@ enum PcapTestFiles {
         do {
             while let header = try reader.read(into: buffer) {
                 #expect(header.index == records.count)
-                records.append(Record(
-                    bytes: Array(buffer[0..<header.capturedLength]), timestamp: header.timestamp,
-                    originalLength: header.originalLength))
+                records.append(
+                    Record(
+                        bytes: Array(buffer[0..<header.capturedLength]), timestamp: header.timestamp,
+                        originalLength: header.originalLength))
             }
         } catch {
             return (records, error)

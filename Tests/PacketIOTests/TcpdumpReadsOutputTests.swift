@@ -12,8 +12,10 @@ struct TcpdumpReadsOutputTests {
         defer { PcapTestFiles.remove(path) }
         let layer = LinkLayer(linkType)
         var writer = try PcapWriter(path: path, linkType: linkType, snapshotLength: 65_535)
-        let times = [PcapTimestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789),
-                     PcapTimestamp(seconds: 1_700_000_001, nanoseconds: 1)]
+        let times = [
+            PcapTimestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789),
+            PcapTimestamp(seconds: 1_700_000_001, nanoseconds: 1),
+        ]
         for time in times {
             var frame = [UInt8](repeating: 0, count: 64)
             let n = try frame.withUnsafeMutableBytes { try layer.writeHeader(networkProtocol: .ipv4, to: $0) }

@@ -1,17 +1,29 @@
 // The C library calls PacketIO makes outside libpcap, each in one `system_*` shim (swift-system's
-// pattern): stdio streams that PacketIO opens itself so it can give them a large buffer before
-// handing them to libpcap (`pcap_fopen_offline(3)`, `pcap_dump_fopen(3)`).
+// pattern): the streams PacketIO opens itself and hands to libpcap (`pcap_fopen_offline(3)`,
+// `pcap_dump_fopen(3)`), because the ones libpcap opens are slow for what a replay does.
 //
-// Why open the streams here rather than let libpcap do it: libpcap's own `fopen` leaves the
-// stream with glibc's default buffer (st_blksize, 4 KiB), and `pcap_next_ex`/`pcap_dump` then
-// cost two locked `fread`/`fwrite` calls per packet plus a read(2)/write(2) every 4 KiB. A
-// 1 MiB buffer and `FSETLOCKING_BYCALLER` (a reader or writer is owned by one thread at a
-// time: they are ~Copyable and not Sendable) remove most of that; see the PcapIO benchmark.
+// Measured on the 1M-packet, 906 MB capture (PcapIO benchmark and a C loop over pcap_next_ex,
+// release, page cache warm, 2 shared cores):
+//
+//   reading through                                         ns/packet   where the time goes
+//   pcap_open_offline (libpcap's fopen, st_blksize 4 KiB)   240-355     a read(2) every 4 KiB, 2 freads
+//   fopen + 1 MiB buffer (64 KiB..4 MiB: the same)           118-177     read(2)'s copy from the page cache
+//                                                                       (~100 ns: dd reads the file at
+//                                                                       9-10 GB/s), then fread's copy
+//   mmap + fmemopen                                         1400-12700  glibc's cookie streams fill their
+//                                                                       buffer through default_xsgetn
+//                                                                       (a byte at a time unbuffered)
+//
+// So the floor is the kernel's copy, which libpcap (reading through a FILE) cannot avoid.
+//
+// Readers and writers are ~Copyable and not Sendable, so one thread owns a stream at a time and
+// stdio's lock is not needed (FSETLOCKING_BYCALLER).
 
 internal import CPcap
 internal import Glibc
 
-/// A stdio stream with a buffer PacketIO owns (freed after the stream is closed).
+/// A stdio stream with a buffer PacketIO owns (freed after the stream is closed, by
+/// ``system_freeStreamBuffer(_:)``).
 struct BufferedStream {
     var file: UnsafeMutablePointer<FILE>
     var buffer: UnsafeMutableRawPointer?
@@ -47,7 +59,7 @@ func system_freeStreamBuffer(_ stream: BufferedStream) {
 /// `fclose(3)` of a stream libpcap did not take, then its buffer.
 func system_fclose(_ stream: BufferedStream) {
     fclose(stream.file)
-    free(stream.buffer)
+    system_freeStreamBuffer(stream)
 }
 
 /// `ferror(3)`: whether a write or read on the stream has failed (no lock: see the file comment).

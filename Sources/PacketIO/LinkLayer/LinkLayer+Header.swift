@@ -49,7 +49,9 @@ extension LinkLayer {
         let tags = 4 * options.vlanTagCount
         switch linkType {
         case .ethernet:
-            guard networkProtocol.rawValue >= 0x0600 else { throw .unsupportedProtocol(networkProtocol, linkType: linkType) }
+            guard networkProtocol.rawValue >= 0x0600 else {
+                throw .unsupportedProtocol(networkProtocol, linkType: linkType)
+            }
             return 14 + tags
         case .linuxSLL: return 16 + tags
         case .linuxSLL2: return 20 + tags
@@ -79,9 +81,13 @@ extension LinkLayer {
         to destination: UnsafeMutableRawBufferPointer
     ) throws(LinkLayerError) -> Int {
         let length = try headerLength(networkProtocol: networkProtocol, options: options)
-        guard length <= destination.count else { throw .insufficientHeadroom(needed: length, available: destination.count) }
+        guard length <= destination.count else {
+            throw .insufficientHeadroom(needed: length, available: destination.count)
+        }
         guard length > 0, let p = destination.baseAddress else { return length }
-        func be16(_ value: UInt16, _ offset: Int) { p.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt16.self) }
+        func be16(_ value: UInt16, _ offset: Int) {
+            p.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt16.self)
+        }
         // Tags, then the protocol they carry: the TPID goes in the protocol field before them.
         func tagged(protocolAt protocolOffset: Int, tagsAt offset: Int) {
             var offset = offset
@@ -139,7 +145,9 @@ extension LinkLayer {
         onto skb: SkBuff, networkProtocol: EtherType, options: SyntheticLinkHeader = SyntheticLinkHeader()
     ) throws(LinkLayerError) -> Int {
         let length = try headerLength(networkProtocol: networkProtocol, options: options)
-        guard let start = skb.tryPush(length) else { throw .insufficientHeadroom(needed: length, available: skb.headroom) }
+        guard let start = skb.tryPush(length) else {
+            throw .insufficientHeadroom(needed: length, available: skb.headroom)
+        }
         try writeHeader(
             networkProtocol: networkProtocol, options: options,
             to: UnsafeMutableRawBufferPointer(start: start, count: length))

@@ -43,7 +43,9 @@ public struct LinkLayer: Hashable, Sendable {
         let count = frame.count
         // A zero-length buffer may have no base address; every header below checks `count` first.
         let p = frame.baseAddress ?? UnsafeRawPointer(bitPattern: 1).unsafelyUnwrapped
-        func be16(_ offset: Int) -> UInt16 { UInt16(bigEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+        func be16(_ offset: Int) -> UInt16 {
+            UInt16(bigEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        }
         func need(_ n: Int) throws(LinkLayerError) {
             if count < n { throw .headerTooShort(linkType: linkType, needed: n, captured: count) }
         }
@@ -51,7 +53,8 @@ public struct LinkLayer: Hashable, Sendable {
         switch linkType {
         case .ethernet:
             try need(14)
-            return try withTags(LinkLayerHeader(linkType: linkType, linkProtocol: EtherType(be16(12)), linkHeaderLength: 14), p, count)
+            return try withTags(
+                LinkLayerHeader(linkType: linkType, linkProtocol: EtherType(be16(12)), linkHeaderLength: 14), p, count)
         case .linuxSLL:
             try need(16)
             var header = LinkLayerHeader(linkType: linkType, linkProtocol: EtherType(be16(14)), linkHeaderLength: 16)

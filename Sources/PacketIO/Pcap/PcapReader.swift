@@ -41,7 +41,10 @@ public struct PcapReader: ~Copyable {
     private let stream: BufferedStream?
     private var state = State.reading
     // The record pcap_next_ex returned and no read has delivered yet (bufferTooSmall).
-    private var pending: (header: UnsafeMutablePointer<pcap_pkthdr>, data: UnsafePointer<UInt8>)?
+    private var pending: Record?
+
+    /// A record as `pcap_next_ex` hands it: libpcap's header and data, valid until the next call.
+    private typealias Record = (header: UnsafeMutablePointer<pcap_pkthdr>, data: UnsafePointer<UInt8>)
 
     private enum State {
         case reading
@@ -80,7 +83,8 @@ public struct PcapReader: ~Copyable {
             opened = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         }
         guard let handle = opened else {
-            throw PacketIOError(path: path, .cannotOpen(message: String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
+            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw PacketIOError(path: path, .cannotOpen(message: message))
         }
         self.path = path
         self.handle = handle
@@ -162,7 +166,7 @@ public struct PcapReader: ~Copyable {
 
     /// The next undelivered record, reading one if none is pending; nil at the end.
     @inline(__always)
-    private mutating func fetch() throws(PacketIOError) -> (UnsafeMutablePointer<pcap_pkthdr>, UnsafePointer<UInt8>)? {
+    private mutating func fetch() throws(PacketIOError) -> Record? {
         if let pending { return pending }
         guard case .reading = state else { return try ended() }
         var header: UnsafeMutablePointer<pcap_pkthdr>?
@@ -181,7 +185,8 @@ public struct PcapReader: ~Copyable {
         let h = header.pointee
         let delivered = PcapPacketHeader(
             index: packetCount,
-            timestamp: PcapTimestamp(seconds: Int64(h.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: h.ts.tv_usec)),
+            timestamp: PcapTimestamp(
+                seconds: Int64(h.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: h.ts.tv_usec)),
             capturedLength: Int(h.caplen), originalLength: Int(h.len))
         pending = nil
         packetCount += 1
@@ -190,20 +195,19 @@ public struct PcapReader: ~Copyable {
 
     // Cold paths out of line, so the per-packet path stays small.
     @inline(never)
-    private mutating func stop(_ status: Int32) throws(PacketIOError) -> (UnsafeMutablePointer<pcap_pkthdr>, UnsafePointer<UInt8>)? {
+    private mutating func stop(_ status: Int32) throws(PacketIOError) -> Record? {
         if status == PCAP_ERROR_BREAK {  // end of file
             state = .finished
             return nil
         }
-        let message = status == PCAP_ERROR
-            ? String(cString: pcap_geterr(handle)) : "pcap_next_ex returned \(status)"
+        let message = status == PCAP_ERROR ? String(cString: pcap_geterr(handle)) : "pcap_next_ex returned \(status)"
         let error = PacketIOError(path: path, packetIndex: packetCount, .damagedCapture(message: message))
         state = .failed(error)
         throw error
     }
 
     @inline(never)
-    private func ended() throws(PacketIOError) -> (UnsafeMutablePointer<pcap_pkthdr>, UnsafePointer<UInt8>)? {
+    private func ended() throws(PacketIOError) -> Record? {
         if case .failed(let error) = state { throw error }
         return nil
     }

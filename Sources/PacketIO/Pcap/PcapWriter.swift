@@ -51,12 +51,15 @@ public struct PcapWriter: ~Copyable {
 
     /// ``init(path:linkType:snapshotLength:)`` with a chosen stdio buffer; 0 lets libpcap open
     /// the file (`pcap_dump_open`, glibc's default buffer). For the benchmark.
-    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int) throws(PacketIOError) {
+    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int)
+        throws(PacketIOError)
+    {
         guard snapshotLength >= 1, snapshotLength <= Self.maximumSnapshotLength else {
             throw PacketIOError(path: path, .invalidSnapshotLength(snapshotLength))
         }
-        guard let handle = pcap_open_dead_with_tstamp_precision(
-            linkType.rawValue, Int32(snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO))
+        guard
+            let handle = pcap_open_dead_with_tstamp_precision(
+                linkType.rawValue, Int32(snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO))
         else { throw PacketIOError(path: path, .systemCall(function: "pcap_open_dead", errno: system_errno())) }
         var stream: BufferedStream? = nil
         let dumper: OpaquePointer?
@@ -112,8 +115,9 @@ public struct PcapWriter: ~Copyable {
             ts: timeval(tv_sec: Int(truncatingIfNeeded: timestamp.seconds), tv_usec: Int(timestamp.nanoseconds)),
             caplen: UInt32(truncatingIfNeeded: min(bytes.count, snapshotLength)),
             len: UInt32(clamping: wireLength))
-        pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &header,
-                  bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        pcap_dump(
+            UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &header,
+            bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
         // The error flag is sticky and errno is fresh only right after the failing write.
         if system_ferror(file) { throw writeError(system_errno()) }
         packetCount += 1
@@ -122,7 +126,9 @@ public struct PcapWriter: ~Copyable {
     /// Appends the packet `skb` holds (`data` to `tail`). `originalLength` defaults to the
     /// packet's length. See ``write(_:timestamp:originalLength:)-(UnsafeRawBufferPointer,_,_)``.
     @inline(__always)
-    public mutating func write(_ skb: SkBuff, timestamp: PcapTimestamp, originalLength: Int? = nil) throws(PacketIOError) {
+    public mutating func write(_ skb: SkBuff, timestamp: PcapTimestamp, originalLength: Int? = nil)
+        throws(PacketIOError)
+    {
         try write(UnsafeRawBufferPointer(skb.bytes), timestamp: timestamp, originalLength: originalLength)
     }
 
@@ -130,8 +136,9 @@ public struct PcapWriter: ~Copyable {
     /// record for record). See ``write(_:timestamp:originalLength:)-(UnsafeRawBufferPointer,_,_)``.
     @inline(__always)
     public mutating func write(_ packet: PcapPacket) throws(PacketIOError) {
-        try write(packet.bytes, timestamp: packet.header.timestamp,
-                  originalLength: max(packet.header.originalLength, packet.bytes.count))
+        try write(
+            packet.bytes, timestamp: packet.header.timestamp,
+            originalLength: max(packet.header.originalLength, packet.bytes.count))
     }
 
     /// Pushes buffered packets to the file. The corresponding C function is `pcap_dump_flush(3)`.
@@ -150,8 +157,9 @@ public struct PcapWriter: ~Copyable {
 
     @inline(never)
     private func lengthError(_ captured: Int, _ original: Int) -> PacketIOError {
-        PacketIOError(path: path, packetIndex: packetCount,
-                      .capturedLongerThanOriginal(capturedLength: captured, originalLength: original))
+        PacketIOError(
+            path: path, packetIndex: packetCount,
+            .capturedLongerThanOriginal(capturedLength: captured, originalLength: original))
     }
 
     @inline(never)

@@ -1,1 +1,0 @@
-// PacketIO: pcap/pcapng files through libpcap, and (later) live TUN devices.
