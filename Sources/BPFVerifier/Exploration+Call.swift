@@ -249,6 +249,7 @@ extension Exploration {
     }
 
     func stepPacketLoad(_ insn: Instruction, size: AccessSize, indirect: Bool) throws(VerificationError) {
+        if !type.mayUseLegacyPacketLoads { throw error("BPF_LD_[ABS|IND] instructions not allowed for this program type") }
         if !state.references.isEmpty { throw error("BPF_LD_[ABS|IND] cannot be mixed with socket references") }
         if state.depth > 0 { throw error("BPF_LD_[ABS|IND] instructions cannot be used in subprograms here") }
         let context = try read(6)

@@ -87,7 +87,7 @@ extension Exploration {
         case .context:
             return try contextAccess(regno, pointer, offset: offset, size: size, write: write, storeImmediate: storeImmediate)
         case .packet, .packetMeta:
-            if isWrite && !type.isTrafficControl { throw error("cannot write into packet") }
+            if isWrite && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: offset, size: size)
             if case .register(let value)? = write, value.isPointer, options.strict { throw error("R\(regno) leaks addr into packet") }
             return .unknownScalar
@@ -161,6 +161,16 @@ extension Exploration {
         }
         guard let accessSize = AccessSize(byteCount: size) else { throw error("invalid bpf_context access off=\(offset) size=\(size)") }
         let kind: ContextAccessKind = write == nil ? .read : .write(storeImmediate: storeImmediate)
+        if !type.hasSkBuffContext {
+            // struct xdp_md: nothing to translate (skbpf does not run xdp programs).
+            switch xdpContextAccess(offset: offset, size: accessSize, kind: kind) {
+            case .failure(let refusal): throw error(refusal.description, hint: refusal.explanation)
+            case .success(.pointer(.packet)): return .pointer(.packet)
+            case .success(.pointer(.packetEnd)): return .pointer(.packetEnd)
+            case .success(.pointer(.packetMeta)): return .pointer(.packetMeta)
+            case .success: return .scalar(.unsignedRange(0, UInt64(UInt32.max)))
+            }
+        }
         switch BPFABI.contextAccess(programType: type, offset: offset, size: accessSize, kind: kind) {
         case .failure(let refusal):
             throw error(refusal.description, hint: refusal.explanation)
@@ -319,7 +329,7 @@ extension Exploration {
             let start = state.frames[frame].functionStart
             stackDepths[start] = max(stackDepths[start] ?? 0, stack.depth)
         case .packet, .packetMeta:
-            if write && !type.isTrafficControl { throw error("cannot write into packet") }
+            if write && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: 0, size: size)
         case .mapValue(let index):
             let map = maps[index]

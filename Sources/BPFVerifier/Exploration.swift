@@ -118,6 +118,7 @@ final class Exploration {
     // MARK: - The walk
 
     func run() throws(VerificationError) {
+        try checkOpcodes()
         try checkReachability()
         try walk()
         try checkStackDepths()
@@ -146,6 +147,19 @@ final class Exploration {
             guard index < kinds.count else {
                 throw error("jump out of range from insn \(program.slotIndex(ofInstruction: index - 1)) to \(program.slotCount)")
             }
+        }
+    }
+
+    /// The first check of `resolve_pseudo_ldimm64`: an opcode missing from the kernel's
+    /// instruction table (`bpf_opcode_in_insntable()`, kernel/bpf/core.c) is refused before any
+    /// path is walked. Of what skbpf decodes, only RFC 9669's `callx` (0x8d) is missing there.
+    private func checkOpcodes() throws(VerificationError) {
+        for i in kinds.indices {
+            guard case .callRegister = kinds[i] else { continue }
+            index = i
+            let opcode = program.instructions[i].opcode
+            throw error("unknown opcode \(opcode < 16 ? "0" : "")\(String(opcode, radix: 16))",
+                        hint: "Linux has no call through a register (callx): call the helper by its id")
         }
     }
 

@@ -21,6 +21,31 @@ struct VerifierTests {
         r3 = *(u32 *)(r1 + 80)
         """
 
+    /// xdp (measured with kernel_oracle.py --type xdp): r1 is struct xdp_md, packet data is
+    /// writable, legacy packet loads and callx are refused.
+    @Test func xdpRules() throws {
+        let write = """
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = r2
+            r4 += 14
+            if r4 > r3 goto out
+            *(u8 *)(r2 + 13) = 1
+            r0 = *(u8 *)(r2 + 12)
+            out:
+            r0 = 2
+            exit
+            """
+        #expect(try verify(write, type: .xdp) == nil)
+        #expect(try verify("r6 = r1\nr0 = *(u8 *)skb[12]\nexit", type: .xdp)?.message
+            == "BPF_LD_[ABS|IND] instructions not allowed for this program type")
+        #expect(try verify("r0 = *(u16 *)(r1 + 2)\nexit", type: .xdp)?.message == "invalid bpf_context access off=2 size=2")
+        #expect(try verify("r0 = *(u32 *)(r1 + 20)\nexit", type: .xdp)?.message == "invalid bpf_context access off=20 size=4")
+        #expect(try verify("r2 = 5\ncallx r2\nr0 = 0\nexit", type: .xdp)?.message == "unknown opcode 8d")
+        #expect(try verify("r0 = 1\nr0 <<= 32\nexit")?.message == nil)
+        #expect(try verify("w0 = 1\nw0 <<= 32\nexit")?.message == "invalid shift 32")
+    }
+
     @Test func passAllIsAccepted() throws {
         #expect(try verify("r0 = 0\nexit") == nil)
     }

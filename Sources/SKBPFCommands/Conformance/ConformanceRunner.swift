@@ -1,20 +1,41 @@
+public import BPFABI
 import BPFISA
+import BPFVerifier
 import BPFVM
 
-/// Runs conformance vectors in the checked interpreter with the suites' test helpers
-/// (ids 0–5 as ubpf's harness defines them; bpf_conformance uses only id 5, the same unwind helper).
+/// Runs conformance vectors with the suites' test helpers (ids 0–5 as ubpf's harness defines
+/// them; bpf_conformance uses only id 5, the same unwind helper): raw in the checked interpreter,
+/// or verified first as a Linux loader would.
 public struct ConformanceRunner: Sendable {
     public enum Outcome: Sendable, Equatable {
         case passed
         case failed(String)
         case skipped(String)
+        /// Verified mode: the verifier refused the program (the kernel's message).
+        case rejected(String)
     }
+
+    /// How a vector's program is loaded before it runs.
+    public enum Loading: Sendable, Equatable {
+        /// As ubpf's and bpf_conformance's own harnesses: no verifier, every access checked
+        /// (r1 = the memory, r2 = its length).
+        case raw
+        /// As bpf_conformance's Linux plugin: the verifier first, with the program type's context
+        /// in r1 (the plugin loads `BPF_PROG_TYPE_XDP`); an accepted program then runs unchecked on
+        /// the memory, which is padded to the context's size so that every access the verifier
+        /// allowed through r1 stays inside it.
+        case verified(ProgramType)
+    }
+
+    public let loading: Loading
 
     /// Enough for every vector of the suites (the largest executes about a million instructions),
     /// small enough that an endless loop fails in well under a second.
     static let instructionBudget = 100_000_000
 
-    public init() {}
+    public init(loading: Loading = .raw) {
+        self.loading = loading
+    }
 
     /// Runs one parsed vector.
     public func run(_ vector: ConformanceVector) -> Outcome {
@@ -40,11 +61,22 @@ public struct ConformanceRunner: Sendable {
         }
         guard expectsRun else { return .passed }
         guard let program else { return .failed("no program") }
+        var memory = vector.memory
+        var report: VerificationReport?
+        if case .verified(let type) = loading {
+            do { report = try Verifier.verify(program, type: type) } catch {
+                return .rejected(String(error.message.split(separator: "\n").first ?? ""))
+            }
+            let contextSize = type.hasSkBuffContext ? SkBuffContext.byteCount : XDPContext.byteCount
+            if memory.count < contextSize { memory += [UInt8](repeating: 0, count: contextSize - memory.count) }
+        }
         let executable: ExecutableProgram
-        do { executable = try ExecutableProgram(program, helpers: .conformanceTestHelpers) } catch {
+        do {
+            executable = try ExecutableProgram(program, helpers: .conformanceTestHelpers,
+                                               mode: report == nil ? .checked : .unchecked, verification: report)
+        } catch {
             return expectsError ? .passed : .failed("load failed: \(error)")
         }
-        var memory = vector.memory
         let interpreter = Interpreter(program: executable, instructionBudget: Self.instructionBudget)
         let outcome: Result<UInt64, Trap> = memory.withUnsafeMutableBytes { buffer in
             do throws(Trap) { return .success(try interpreter.run(memory: buffer).returnValue) } catch {
