@@ -31,6 +31,27 @@ let package = Package(
             ],
             path: "Benchmarks/TestRun",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Verifier",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BPFABI", package: "skbpf"),
+                .product(name: "BPFISA", package: "skbpf"),
+                .product(name: "BPFObject", package: "skbpf"),
+                .product(name: "BPFVerifier", package: "skbpf"),
+            ],
+            path: "Benchmarks/Verifier",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Quick verification figures without the harness: `swift run -c release verify-bench`.
+        .executableTarget(
+            name: "verify-bench",
+            dependencies: [
+                .product(name: "BPFABI", package: "skbpf"),
+                .product(name: "BPFISA", package: "skbpf"),
+                .product(name: "BPFObject", package: "skbpf"),
+                .product(name: "BPFVerifier", package: "skbpf"),
+            ],
+            path: "Sources/verify-bench"),
         // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
         .executableTarget(
             name: "interp-bench",

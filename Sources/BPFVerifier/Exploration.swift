@@ -4,21 +4,38 @@ import BPFISA
 /// A state seen at a prune point, kept to end later paths that arrive with nothing new
 /// (`struct bpf_verifier_state_list`). `branches` counts the paths still being explored from it:
 /// only a finished state (0) may prune another; an unfinished one is on the current loop.
+///
+/// An unfinished state lives in ``Exploration/unfinished`` under its signature (only an equal
+/// state matters to it: the infinite-loop check), a finished one in ``Exploration/visited`` at
+/// its instruction (every later state there is compared for inclusion).
 final class VisitedNode {
     let state: VerifierState
     let parent: VisitedNode?
+    /// Where the state was seen, and the hash of its live part there (``StateInclusion/signature``).
+    let index: Int
+    let signature: Int
+    /// Visits of `index` before this state was kept: those after it, until it finishes, are
+    /// comparisons it would have missed.
+    let visitStamp: Int
     var branches = 1
-    /// Hash of the state's live part, to rule out equality cheaply (computed when first needed).
-    var signature: Int?
     /// How often this state pruned a path, and how often it was compared in vain: a state that
     /// keeps missing is dropped (the kernel's `miss_cnt > hit_cnt * 3 + 3` rule).
     var hits = 0
     var misses = 0
 
-    init(state: VerifierState, parent: VisitedNode?) {
+    init(state: VerifierState, parent: VisitedNode?, index: Int, signature: Int, visitStamp: Int) {
         self.state = state
         self.parent = parent
+        self.index = index
+        self.signature = signature
+        self.visitStamp = visitStamp
     }
+}
+
+/// Where unfinished states are found: instruction and signature.
+struct LoopKey: Hashable {
+    var index: Int
+    var signature: Int
 }
 
 /// A path waiting to be explored: the state at the other side of a conditional jump.
@@ -46,14 +63,17 @@ final class Exploration {
     /// Instruction indices where functions start, sorted (index 0 first).
     let functionStarts: [Int]
     let isPrunePoint: [Bool]
-    /// Targets of backward jumps: where loops come round.
-    let isLoopHead: [Bool]
     let liveness: Liveness
 
     var state: VerifierState
     var index = 0
     var pending: [PendingPath] = []
+    /// Finished states by instruction: candidates to prune later paths.
     var visited: [[VisitedNode]]
+    /// Unfinished states (the current path's ancestors) by instruction and signature.
+    var unfinished: [LoopKey: [VisitedNode]] = [:]
+    /// Prune-point visits per instruction.
+    var visitCounts: [Int]
     var currentParent: VisitedNode?
     var nextID: UInt32 = 0
 
@@ -93,17 +113,9 @@ final class Exploration {
             }
         }
         isPrunePoint = prune
-        var heads = Array(repeating: false, count: program.instructions.count)
-        for i in program.instructions.indices {
-            switch kinds[i] {
-            case .jump, .jumpAlways:
-                if let t = Self.target(program, i), t <= i { heads[t] = true }
-            default: break
-            }
-        }
-        isLoopHead = heads
         liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
         visited = Array(repeating: [], count: program.instructions.count)
+        visitCounts = Array(repeating: 0, count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
         main.registers[1] = .pointer(.context)
         main.registers[10] = .pointer(.stack(frame: 0))
@@ -241,62 +253,67 @@ final class Exploration {
         while let current = node {
             current.branches -= 1
             if current.branches > 0 { break }
+            retire(current)
             node = current.parent
         }
     }
 
+    /// A state's exploration finished: it moves from the loop table to its instruction's list,
+    /// charged with the comparisons it missed meanwhile (an unfinished state cannot prune).
+    private func retire(_ node: VisitedNode) {
+        let key = LoopKey(index: node.index, signature: node.signature)
+        if var bucket = unfinished.removeValue(forKey: key) {
+            bucket.removeAll { $0 === node }
+            if !bucket.isEmpty { unfinished[key] = bucket }
+        }
+        node.misses = visitCounts[node.index] - node.visitStamp
+        visited[node.index].append(node)
+    }
+
     /// At a prune point: true if a finished state seen here includes the current one (the path
-    /// ends); an unfinished identical one is an infinite loop. Otherwise the state is recorded.
+    /// ends); an unfinished equal one is an infinite loop. Otherwise the state is recorded.
+    ///
+    /// Unfinished states are looked up by signature, not scanned: in a loop every iteration
+    /// leaves one per prune point, and scanning them all made the walk quadratic in iterations.
     private func visit() throws(VerificationError) -> Bool {
         let live = liveness.liveIn[index]
-        var signature: Int?
-        var dropped = false
-        let loopHead = isLoopHead[index]
-        let nodes = visited[index]
-        for node in nodes {
-            if node.branches == 0 {
-                if StateInclusion.includes(node.state, state, liveRegisters: live) {
-                    node.hits += 1
-                    return true
-                }
-            } else if sameSignature(node, &signature, live) && StateInclusion.equal(node.state, state, liveRegisters: live) {
+        let signature = StateInclusion.signature(state, liveRegisters: live)
+        if let candidates = unfinished[LoopKey(index: index, signature: signature)] {
+            for node in candidates where StateInclusion.equal(node.state, state, liveRegisters: live) {
                 throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
                             hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
             }
+        }
+        // Newest first, as the kernel's explored list: in a loop the state that finished last is
+        // the one the next path round it most likely repeats.
+        var dropped = false
+        var pruned = false
+        for node in visited[index].reversed() {
+            if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index]) {
+                node.hits += 1
+                pruned = true
+                break
+            }
             node.misses += 1
-            let limit = node.branches == 0 ? 3 : (loopHead ? 64 : 1 << 40)
-            if node.misses > node.hits * limit + limit { dropped = true }
+            if node.misses > node.hits * 3 + 3 { dropped = true }
         }
         if dropped {
             // States that keep failing to prune stop being searched (they stay alive for their
             // children's branch counts), as the kernel moves them off its explored list.
             let before = visited[index].count
-            visited[index].removeAll { $0.misses > $0.hits * missLimit($0) + missLimit($0) }
+            visited[index].removeAll { $0.misses > $0.hits * 3 + 3 }
             liveStates -= before - visited[index].count
         }
-        let node = VisitedNode(state: state, parent: currentParent)
-        node.signature = signature
-        visited[index].append(node)
+        if pruned { return true }
+        let node = VisitedNode(state: state, parent: currentParent, index: index, signature: signature,
+                               visitStamp: visitCounts[index] + 1)
+        visitCounts[index] += 1
+        unfinished[LoopKey(index: index, signature: signature), default: []].append(node)
         currentParent = node
         totalStates += 1
         liveStates += 1
         peakStates = max(peakStates, liveStates)
         return false
-    }
-
-    /// How many misses per hit a state may have before it is no longer searched: states of a
-    /// loop still being explored get more chances, being where an infinite loop would show.
-    private func missLimit(_ node: VisitedNode) -> Int {
-        if node.branches == 0 { return 3 }
-        return isLoopHead[index] ? 64 : 1 << 40
-    }
-
-    private func sameSignature(_ node: VisitedNode, _ current: inout Int?, _ live: UInt16) -> Bool {
-        let mine = current ?? StateInclusion.signature(state, liveRegisters: live)
-        current = mine
-        let theirs = node.signature ?? StateInclusion.signature(node.state, liveRegisters: live)
-        node.signature = theirs
-        return mine == theirs
     }
 
     // MARK: - Registers
@@ -372,3 +389,4 @@ extension String {
         return String(s)
     }
 }
+

@@ -5,9 +5,19 @@ import BPFISA
 /// data-flow pass over the program, run once. The verifier compares only live registers when it
 /// prunes (the kernel tracks the same per state with REG_LIVE_READ marks): a value nothing reads
 /// again cannot make a path unsafe.
+///
+/// A second pass, over the same graph, finds the registers whose *value* may still matter
+/// (``decidesIn``): a scalar that only flows into other such registers, never into a branch
+/// condition, an address, a helper argument, memory or a subprogram's result, cannot change
+/// which paths are walked or whether an access is safe, so pruning need not compare its bounds.
+/// It is a static, per-instruction over-approximation of the kernel's precision marks
+/// (`mark_chain_precision`, which backtracks from each precise use): a loop counter that is
+/// compared stays exact, a packet counter that is only incremented does not split states.
 struct Liveness {
     /// Bit r set: register r is live on entry to the instruction.
     var liveIn: [UInt16]
+    /// Bit r set: register r's value may decide a later check (a subset of ``liveIn``).
+    var decidesIn: [UInt16]
 
     init(program: Program, kinds: [InstructionKind], functionStarts: [Int]) {
         let count = kinds.count
@@ -69,6 +79,103 @@ struct Liveness {
                 defs[i] = callerSaved
             }
         }
+        // Which registers may hold a pointer (forward, to a fixpoint): only there can adding
+        // registers be pointer arithmetic. Pointers come from r1/r10 at entry (r1-r5 too in a
+        // subprogram), 4- and 8-byte loads (context pointer fields, spilled pointers), LDDW map
+        // references and calls; mov, add and sub carry them; every other operation on a pointer
+        // is refused or gives a scalar.
+        var mayPointIn = [UInt16](repeating: 0, count: count)
+        var reached = [Bool](repeating: false, count: count)
+        var work: [Int] = []
+        for start in functionStarts where start < count {
+            mayPointIn[start] = start == 0 ? bit(1) | bit(10) : 0b111110 | bit(10)
+            reached[start] = true
+            work.append(start)
+        }
+        while let i = work.popLast() {
+            let insn = program.instructions[i]
+            var out = mayPointIn[i]
+            let d = bit(insn.dst), src = bit(insn.src)
+            switch kinds[i] {
+            case .alu(let op, _, let source, _):
+                let carried = (op == .mov ? 0 : out & d) | (source == .register ? out & src : 0)
+                out &= ~d
+                if (op == .mov || op == .add || op == .sub) && carried != 0 { out |= d }
+            case .moveSignExtend, .byteSwap:
+                out &= ~d
+            case .load(let size, _):
+                out &= ~d
+                if size == .word || size == .doubleWord { out |= d }
+            case .loadImmediate64(let source):
+                out &= ~d
+                if source != .value { out |= d }
+            case .call(.helper):
+                let pointer: Bool = switch HelperID(rawValue: insn.imm32).prototype?.returnType {
+                case .integer?, .void?: false
+                default: true
+                }
+                out &= ~callerSaved
+                if pointer { out |= 1 }
+            case .call, .callRegister, .packetLoad:
+                out = (out & ~callerSaved) | 1
+            case .atomic(let op, let fetch, _):
+                if op == .compareExchange { out |= 1 } else if fetch || op == .exchange { out |= src }
+            default: break
+            }
+            for next in successors[i] where !reached[next] || mayPointIn[next] | out != mayPointIn[next] {
+                reached[next] = true
+                mayPointIn[next] |= out
+                work.append(next)
+            }
+        }
+
+        // Value flow for the second pass: `direct` registers are used where their value is
+        // checked; `flows[i]` maps a destination to the registers its new value comes from.
+        var direct = [UInt16](repeating: 0, count: count)
+        var flowsFrom = [UInt16](repeating: 0, count: count)
+        var decideKills = [UInt16](repeating: 0, count: count)
+        let starts = Set(functionStarts)
+        var inSubprogram = [Bool](repeating: false, count: count)
+        var current = false
+        for i in 0..<count {
+            if starts.contains(i) { current = i != 0 }
+            inSubprogram[i] = current
+        }
+        for i in 0..<count {
+            let insn = program.instructions[i]
+            switch kinds[i] {
+            case .alu(let op, _, let source, _):
+                // dst's new value comes from dst (unless mov) and the source register.
+                var from: UInt16 = op == .mov ? 0 : bit(insn.dst)
+                if source == .register && op != .neg && op != .end { from |= bit(insn.src) }
+                flowsFrom[i] = from
+                decideKills[i] = bit(insn.dst)
+                // Adding registers may be pointer arithmetic (types are unknown here): the scalar
+                // part becomes an offset, so both sides count.
+                if source == .register && (op == .add || op == .sub) && mayPointIn[i] & (bit(insn.dst) | bit(insn.src)) != 0 {
+                    direct[i] = bit(insn.dst) | bit(insn.src)
+                }
+            case .moveSignExtend:
+                flowsFrom[i] = bit(insn.src)
+                decideKills[i] = bit(insn.dst)
+            case .byteSwap:
+                flowsFrom[i] = bit(insn.dst)
+                decideKills[i] = bit(insn.dst)
+            case .jump:
+                direct[i] = uses[i]
+            case .exit:
+                // A subprogram's result goes on in the caller; the program's own is not checked.
+                direct[i] = inSubprogram[i] ? 1 : 0
+            case .loadImmediate64, .load:
+                direct[i] = uses[i]
+                decideKills[i] = defs[i]
+            default:
+                // Calls, stores, atomics, legacy packet loads: every register read is checked or
+                // goes to memory (whose contents the pruning always compares).
+                direct[i] = uses[i]
+                decideKills[i] = defs[i]
+            }
+        }
         var live = [UInt16](repeating: 0, count: count)
         var changed = true
         while changed {
@@ -84,5 +191,23 @@ struct Liveness {
             }
         }
         liveIn = live
+
+        var decides = [UInt16](repeating: 0, count: count)
+        changed = true
+        while changed {
+            changed = false
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                var out: UInt16 = 0
+                for s in successors[i] { out |= decides[s] }
+                var value = direct[i] | (out & ~decideKills[i])
+                if out & decideKills[i] != 0 { value |= flowsFrom[i] }
+                value &= live[i]
+                if value != decides[i] {
+                    decides[i] = value
+                    changed = true
+                }
+            }
+        }
+        decidesIn = decides
     }
 }

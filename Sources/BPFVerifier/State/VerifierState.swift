@@ -1,6 +1,6 @@
 /// One function's registers and stack (`struct bpf_func_state`).
 struct FrameState: Hashable, Sendable {
-    var registers: [RegisterState]
+    var registers: RegisterFile
     var stack = StackState()
     /// Instruction index of the call that entered this frame (-1 for the main program).
     var callSite: Int
@@ -8,7 +8,7 @@ struct FrameState: Hashable, Sendable {
     var functionStart: Int
 
     init(callSite: Int, functionStart: Int) {
-        registers = Array(repeating: .notInitialized, count: 11)
+        registers = RegisterFile(repeating: .notInitialized)
         self.callSite = callSite
         self.functionStart = functionStart
     }
