@@ -1,6 +1,8 @@
 import BPFABI
 import BPFISA
 import BPFVerifier
+import Foundation
+import TestSupport
 import Testing
 
 /// The verifier on small hand-written programs: the kernel's verdict and message for each
@@ -44,6 +46,31 @@ struct VerifierTests {
         #expect(try verify("r2 = 5\ncallx r2\nr0 = 0\nexit", type: .xdp)?.message == "unknown opcode 8d")
         #expect(try verify("r0 = 1\nr0 <<= 32\nexit")?.message == nil)
         #expect(try verify("w0 = 1\nw0 <<= 32\nexit")?.message == "invalid shift 32")
+    }
+
+    /// Fixtures/large-4000.s (generate_large.py): 400 blocks of two diamonds each. The kernel
+    /// accepts it processing 7,612 instructions; the walk must stay linear here too, which needs
+    /// the accumulator and the counter (they decide nothing) not to split states.
+    @Test func generatedLargeProgramIsWalkedLinearly() throws {
+        let url = SharedFixtures.repositoryRoot.appendingPathComponent("Tests/BPFVerifierTests/Fixtures/large-4000.s")
+        let program = try Assembler.assemble(try String(contentsOf: url, encoding: .utf8), dialect: .llvm)
+        #expect(program.slotCount == 4015)
+        let report = try Verifier.verify(program, type: .schedCls)
+        #expect(report.instructionsProcessed < 4 * program.slotCount)
+    }
+
+    /// A counter that only goes to the return value does not split states: 30 diamonds, each
+    /// adding 1 or not, prune at every join (2^30 paths otherwise).
+    @Test func valuesThatDecideNothingDoNotSplitStates() throws {
+        var source = Self.packetPrologue + "\nr4 = r2\nr4 += 30\nif r4 > r3 goto out\nr7 = 0\n"
+        for k in 0..<30 { source += "r5 = *(u8 *)(r2 + \(k))\nif r5 != 7 goto j\(k)\nr7 += 1\nj\(k):\n" }
+        source += "r0 = r7\nexit\nout:\nr0 = 0\nexit"
+        let report = try Verifier.verify(try Assembler.assemble(source, dialect: .llvm), type: .schedCls)
+        #expect(report.instructionsProcessed < 400)
+        // Compared, the counter decides a branch: then its values must stay apart (and do).
+        let compared = source.replacingOccurrences(of: "r0 = r7\nexit", with: "if r7 == 3 goto out\nr0 = r7\nexit")
+        let exact = try Verifier.verify(try Assembler.assemble(compared, dialect: .llvm), type: .schedCls)
+        #expect(exact.instructionsProcessed > report.instructionsProcessed)
     }
 
     @Test func passAllIsAccepted() throws {
