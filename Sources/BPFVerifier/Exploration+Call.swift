@@ -89,7 +89,12 @@ extension Exploration {
             invalidate { $0.referenceID == released }
         }
         if prototype.changesPacketData {
+            var stale: UInt16 = 0
+            for r in 0..<11 where state.current.registers[r].type.isPacketData || state.current.registers[r].type == .packetEnd {
+                stale |= 1 << UInt16(r)
+            }
             invalidate { $0.type == .packet || $0.type == .packetMeta || $0.type == .packetEnd }
+            state.packetChange = VerifierState.PacketChange(instructionIndex: index, helper: id.rawValue, registers: stale)
         }
         for r in 1...5 { setRegister(r, .notInitialized) }
         switch prototype.returnType {

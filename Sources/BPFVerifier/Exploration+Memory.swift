@@ -79,7 +79,8 @@ extension Exploration {
         switch pointer.type {
         case .notInitialized, .scalar:
             throw error("R\(regno) invalid mem access 'scalar'",
-                        hint: pointer.isScalar ? "R\(regno) holds a number, not a pointer (a packet pointer is invalidated by helpers that change the packet: load skb->data again after the call)" : nil)
+                        hint: stalePacketPointerHint(regno)
+                            ?? (pointer.isScalar ? "R\(regno) holds a number, not a pointer (a packet pointer is invalidated by helpers that change the packet: load skb->data again after the call)" : nil))
         case .mapPointer, .packetEnd:
             throw error("R\(regno) invalid mem access '\(pointer.typeName)'")
         case .stack(let frame):

@@ -70,7 +70,8 @@ final class Exploration {
     var pending: [PendingPath] = []
     /// Finished states by instruction: candidates to prune later paths.
     var visited: [[VisitedNode]]
-    /// Unfinished states (the current path's ancestors) by instruction and signature.
+    /// Unfinished states (the current path's ancestors) by instruction and signature: a loop
+    /// of many iterations leaves as many here, so they are looked up, never scanned.
     var unfinished: [LoopKey: [VisitedNode]] = [:]
     /// Prune-point visits per instruction.
     var visitCounts: [Int]
@@ -103,8 +104,9 @@ final class Exploration {
         for i in program.instructions.indices {
             switch kinds[i] {
             case .jump:
-                if let t = Self.target(program, i) { prune[t] = true }
-                if i + 1 < prune.count { prune[i + 1] = true }
+                // The conditional jump itself, as the kernel's check_cfg marks it: a state that
+                // covers the jump covers both ways out (half the visits of marking both targets).
+                prune[i] = true
             case .jumpAlways:
                 if let t = Self.target(program, i) { prune[t] = true }
             case .call:
@@ -145,8 +147,7 @@ final class Exploration {
             }
             processed += 1
             if processed > options.instructionLimit {
-                throw error("BPF program is too large. Processed \(processed) insn",
-                            hint: "the program has more paths than the verifier can walk: bound loops more tightly or split it with tail calls")
+                throw error("BPF program is too large. Processed \(processed) insn", hint: tooLargeHint())
             }
             if options.keepsLog { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
             switch try step() {
@@ -173,6 +174,25 @@ final class Exploration {
             throw error("unknown opcode \(opcode < 16 ? "0" : "")\(String(opcode, radix: 16))",
                         hint: "Linux has no call through a register (callx): call the helper by its id")
         }
+    }
+
+    /// Where the instruction budget went: the innermost loop around the current instruction, if
+    /// any (the verifier walks a loop once per iteration), else the number of paths.
+    private func tooLargeHint() -> String {
+        var loop: (head: Int, end: Int)?
+        for j in kinds.indices where j >= index {
+            switch kinds[j] {
+            case .jump, .jumpAlways:
+                if let t = Self.target(program, j), t <= index, loop.map({ t > $0.head }) ?? true { loop = (t, j) }
+            default: break
+            }
+        }
+        guard let loop else {
+            return "the program has more paths than the verifier can walk (\(options.instructionLimit) instructions): split it with tail calls or make branches join earlier"
+        }
+        return "the loop from insn \(program.slotIndex(ofInstruction: loop.head)) to insn \(program.slotIndex(ofInstruction: loop.end))"
+            + " is walked once per iteration and its iterations exceed \(options.instructionLimit) instructions in all:"
+            + " lower its bound, or give it a bound the verifier can see (a constant limit on the counter)"
     }
 
     /// `check_cfg`: every instruction must be reachable from the entry (through jumps, fall-through
@@ -278,11 +298,10 @@ final class Exploration {
     private func visit() throws(VerificationError) -> Bool {
         let live = liveness.liveIn[index]
         let signature = StateInclusion.signature(state, liveRegisters: live)
-        if let candidates = unfinished[LoopKey(index: index, signature: signature)] {
-            for node in candidates where StateInclusion.equal(node.state, state, liveRegisters: live) {
-                throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
-                            hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
-            }
+        if let candidates = unfinished[LoopKey(index: index, signature: signature)],
+           candidates.contains(where: { StateInclusion.equal($0.state, state, liveRegisters: live) }) {
+            throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
+                        hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
         }
         // Newest first, as the kernel's explored list: in a loop the state that finished last is
         // the one the next path round it most likely repeats.
@@ -320,15 +339,27 @@ final class Exploration {
 
     func register(_ r: Int) -> RegisterState { state.current.registers[r] }
 
-    func setRegister(_ r: Int, _ value: RegisterState) { state.current.registers[r] = value }
+    func setRegister(_ r: Int, _ value: RegisterState) {
+        state.current.registers[r] = value
+        if state.packetChange != nil { state.packetChange!.registers &= ~(1 << UInt16(r)) }
+    }
+
+    /// For a register the last packet-changing helper call turned into an unknown: how to fix
+    /// its use, in the program's terms; nil otherwise.
+    func stalePacketPointerHint(_ r: Int) -> String? {
+        guard let change = state.packetChange, change.registers & (1 << UInt16(r)) != 0 else { return nil }
+        let helper = HelperID(rawValue: change.helper).kernelName
+        return "R\(r) was a packet pointer until the call to \(helper) at insn \(program.slotIndex(ofInstruction: change.instructionIndex))"
+            + " changed the packet: load skb->data and skb->data_end again after the call and check the bounds again"
+    }
 
     /// The register as a source operand: it must have been written (`R3 !read_ok`).
     func read(_ r: Int) throws(VerificationError) -> RegisterState {
         let value = register(r)
         if value.type == .notInitialized {
-            throw error("R\(r) !read_ok", hint: r >= 1 && r <= 5 && index > 0 && callBefore(index)
+            throw error("R\(r) !read_ok", hint: stalePacketPointerHint(r) ?? (r >= 1 && r <= 5 && index > 0 && callBefore(index)
                         ? "R1-R5 do not survive a call: keep the value in R6-R9 (or on the stack) across it"
-                        : "R\(r) is read before anything was written to it on this path")
+                        : "R\(r) is read before anything was written to it on this path"))
         }
         return value
     }

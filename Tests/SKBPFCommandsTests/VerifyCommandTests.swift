@@ -37,6 +37,95 @@ struct VerifyCommandTests {
         #expect(out.standardError.contains("state: "))
     }
 
+    // MARK: - Hints for the common mistakes (the kernel's message, then how to fix it)
+
+    /// Verifies assembly text; returns the exit status and standard error.
+    private func verify(_ source: String, _ options: [String] = []) throws -> (status: Int32, errors: String) {
+        let file = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".s")
+        let out = try CommandRunner.run(["verify", file.path] + options)
+        return (out.status, out.standardError)
+    }
+
+    @Test func hintForAPacketPointerAHelperInvalidated() throws {
+        let source = """
+            r6 = r1
+            r7 = *(u32 *)(r6 + 76)
+            r8 = *(u32 *)(r6 + 80)
+            r2 = r7
+            r2 += 14
+            if r2 > r8 goto out
+            r1 = r6
+            r2 = 12
+            r3 = r10
+            r3 += -8
+            r4 = 0
+            *(u64 *)(r10 - 8) = r4
+            r4 = 2
+            r5 = 0
+            call 9
+            r1 = 1
+            *(u8 *)(r7 + 0) = r1
+            out:
+            r0 = 0
+            exit
+            """
+        let hint = "hint: R7 was a packet pointer until the call to bpf_skb_store_bytes at insn 14 changed the packet: "
+            + "load skb->data and skb->data_end again after the call and check the bounds again"
+        let root = try verify(source)
+        #expect(root.status == 1)
+        #expect(root.errors.contains("R7 invalid mem access 'scalar'"))  // the kernel's words, measured
+        #expect(root.errors.contains(hint))
+        let strict = try verify(source, ["--strict"])
+        #expect(strict.errors.contains("R7 !read_ok"))
+        #expect(strict.errors.contains(hint))
+    }
+
+    @Test func hintForUninitialisedStackPassedToAHelper() throws {
+        let source = "r2 = 12\nr3 = r10\nr3 += -8\nr4 = 4\nr5 = 0\ncall 9\nr0 = 0\nexit\n"
+        #expect(try verify(source).status == 0)  // root may (measured)
+        let strict = try verify(source, ["--strict"])
+        #expect(strict.errors.contains("invalid read from stack R3 off=-8 size=4"))
+        #expect(strict.errors.contains(
+            "hint: bpf_skb_store_bytes reads 4 bytes at fp-8 that were never written on this path: initialise them"))
+    }
+
+    @Test func hintForAReturnedPointer() throws {
+        let strict = try verify("r0 = r1\nexit\n", ["--strict"])
+        #expect(strict.errors.contains("R0 leaks addr as return value"))
+        #expect(strict.errors.contains("hint: return a number (a TC_ACT_* verdict), not a pointer"))
+    }
+
+    @Test func hintForALoopThatMakesNoProgress() throws {
+        let out = try verify("r0 = 0\nl:\nif r0 == 0 goto l\nexit\n")
+        #expect(out.errors.contains("infinite loop detected at insn 1"))
+        #expect(out.errors.contains("hint: the loop can come back here with nothing changed"))
+    }
+
+    @Test func hintForALoopTooLongToWalk() throws {
+        let out = try verify("r1 = 0\nl:\nr1 += 1\nif r1 < 1000000 goto l\nr0 = 0\nexit\n")
+        #expect(out.errors.contains("BPF program is too large. Processed 1000001 insn"))
+        #expect(out.errors.contains("hint: the loop from insn 1 to insn 2 is walked once per iteration"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/opt/swift/usr/bin/clang"), "clang not found"))
+    func hintForAMapValueUsedWithoutANullCheck() throws {
+        let source = """
+            #include "skbpf.h"
+            struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); } counts SEC(".maps");
+            char _license[] SEC("license") = "GPL";
+            SEC("tc") int f(struct __sk_buff *skb) { __u32 k = 1; __u64 *v = bpf_map_lookup_elem(&counts, &k); return *v; }
+            """
+        let c = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".c")
+        let object = c.deletingPathExtension().appendingPathExtension("o")
+        _ = try ExternalTool.run("/opt/swift/usr/bin/clang", [
+            "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",
+            "-I" + SharedFixtures.repositoryRoot.appendingPathComponent("Programs/c/include").path, "-c", c.path, "-o", object.path])
+        let out = try CommandRunner.run(["verify", object.path])
+        #expect(out.status == 1)
+        #expect(out.standardError.contains("R0 invalid mem access 'map_value_or_null'"))
+        #expect(out.standardError.contains("hint: the pointer may be NULL here: check it (if (!p) return ...) before this access"))
+    }
+
     @Test func strictRefusesWhatRootMayDo() throws {
         let file = try CommandRunner.temporaryFile(Array("r0 = r1\nexit\n".utf8), suffix: ".s")
         #expect(try CommandRunner.run(["verify", file.path]).status == 0)

@@ -104,9 +104,11 @@ enum StateInclusion {
 
     /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
     static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap) -> Bool {
-        for s in 0..<StackState.slotCount {
+        // Slots below the old state's depth were never touched on its path: nothing to compare.
+        let used = min(StackState.slotCount, (old.depth + 7) / 8)
+        for s in 0..<used {
+            if old.slots[s].kinds == 0 && old.slots[s].spilled == nil { continue }
             let a = old.slots[s], b = current.slots[s]
-            if a.isEmpty { continue }
             if let spilled = a.spilled {
                 if let other = b.spilled {
                     if !registerIncludes(spilled, other, &ids) { return false }
