@@ -43,6 +43,8 @@ struct PendingPath {
     var state: VerifierState
     var index: Int
     var parent: VisitedNode?
+    /// The branch it was pushed at (for the log's `from 5 to 17:` line).
+    var from: Int
 }
 
 /// How an instruction hands on control.
@@ -85,6 +87,9 @@ final class Exploration {
     var jumpsAtLastState = 0
     var processedAtLastState = 0
     var totalStates = 0
+    /// States kept at one instruction, now and at most (`max_states_per_insn`).
+    var statesAt: [Int]
+    var maxStatesPerInstruction = 0
     var liveStates = 0
     var peakStates = 0
     var stackDepths: [Int: Int] = [:]
@@ -123,6 +128,7 @@ final class Exploration {
         liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
         visited = Array(repeating: [], count: program.instructions.count)
         visitCounts = Array(repeating: 0, count: program.instructions.count)
+        statesAt = Array(repeating: 0, count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
         main.registers[1] = .pointer(.context)
         main.registers[10] = .pointer(.stack(frame: 0))
@@ -154,12 +160,15 @@ final class Exploration {
             if processed > options.instructionLimit {
                 throw error("BPF program is too large. Processed \(processed) insn", hint: tooLargeHint())
             }
-            if options.keepsLog { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            if options.keepsLog && processed == 1 { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            let logged = index
             switch kinds[index] {
             case .jump, .jumpAlways, .call, .callRegister, .exit: jumpsProcessed += 1
             default: break
             }
-            switch try step() {
+            let outcome = try step()
+            if options.keepsLog { log.append(instructionLine(logged) + "; " + touchedText(logged)) }
+            switch outcome {
             case .next: index += 1
             case .jump(let target): index = target
             case .pathEnd:
@@ -263,7 +272,7 @@ final class Exploration {
         guard pending.count < Self.pendingLimit else {
             throw error("The sequence of \(pending.count) jumps is too complex.")
         }
-        pending.append(PendingPath(state: other, index: target, parent: currentParent))
+        pending.append(PendingPath(state: other, index: target, parent: currentParent, from: index))
         currentParent?.branches += 1
     }
 
@@ -272,7 +281,9 @@ final class Exploration {
         state = next.state
         index = next.index
         currentParent = next.parent
-        if options.keepsLog { log.append("from pending branch: continue at \(program.slotIndex(ofInstruction: index))") }
+        if options.keepsLog {
+            log.append("from \(program.slotIndex(ofInstruction: next.from)) to \(program.slotIndex(ofInstruction: index)): \(stateText())")
+        }
         return true
     }
 
@@ -331,6 +342,7 @@ final class Exploration {
             let before = visited[index].count
             visited[index].removeAll { $0.misses > $0.hits * 3 + 3 }
             liveStates -= before - visited[index].count
+            statesAt[index] -= before - visited[index].count
         }
         if pruned { return true }
         // As the kernel's is_state_visited: keep a state only when at least 2 jumps and 8
@@ -346,6 +358,8 @@ final class Exploration {
         unfinished[LoopKey(index: index, signature: signature), default: []].append(node)
         currentParent = node
         totalStates += 1
+        statesAt[index] += 1
+        maxStatesPerInstruction = max(maxStatesPerInstruction, statesAt[index])
         liveStates += 1
         peakStates = max(peakStates, liveStates)
         return false
@@ -397,13 +411,51 @@ final class Exploration {
         return nextID
     }
 
+    // MARK: - The log (the kernel's verbose log, level 1)
+
+    /// `5: (2d) if r2 > r8 goto +0xb`, padded as the kernel pads it before the `; R2=…` part.
+    func instructionLine(_ i: Int) -> String {
+        let insn = program.instructions[i]
+        let hex = String(insn.opcode, radix: 16)
+        let text = if case .call(.helper) = kinds[i] { "call \(HelperID(rawValue: insn.imm32))" } else { Disassembler().text(of: insn) }
+        var line = "\(program.slotIndex(ofInstruction: i)): (\(hex.count < 2 ? "0" + hex : hex)) \(text)"
+        if line.count < 38 { line += String(repeating: " ", count: 38 - line.count) }
+        return line
+    }
+
+    /// The registers an instruction read or wrote, as they are after it (`R2=pkt(off=14,r=14) R8=pkt_end()`).
+    func touchedText(_ i: Int) -> String {
+        let insn = program.instructions[i]
+        var registers: UInt16 = 0
+        switch kinds[i] {
+        case .call, .callRegister, .packetLoad: registers = 1
+        case .exit, .jumpAlways: registers = 0
+        case .loadImmediate64, .alu(_, _, .immediate, _), .jump(_, _, .immediate), .store(_, .immediate), .byteSwap:
+            registers = 1 << UInt16(insn.dst)
+        default: registers = 1 << UInt16(insn.dst) | 1 << UInt16(insn.src)
+        }
+        var parts = [String]()
+        for r in 0..<11 where registers & (1 << UInt16(r)) != 0 && register(r).type != .notInitialized {
+            parts.append("R\(r)=\(RegisterText.describe(register(r)))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The kernel's closing line: `processed 17 insns (limit 1000000) max_states_per_insn 0 …`.
+    var statisticsLine: String {
+        "processed \(processed) insns (limit \(options.instructionLimit)) max_states_per_insn \(maxStatesPerInstruction)"
+            + " total_states \(totalStates) peak_states \(peakStates) mark_read 0"
+    }
+
     // MARK: - Errors
 
     func error(_ message: String, hint: String? = nil) -> VerificationError {
         var failure = VerificationError(instructionIndex: index, slotIndex: program.slotIndex(ofInstruction: index),
                                         message: message, hint: hint, state: stateText())
         failure.sourceLocation = program.lineTable[index] ?? nearestLine(index)
-        failure.log = log
+        if options.keepsLog {
+            failure.log = log + [instructionLine(index)] + message.split(separator: "\n").map(String.init) + [statisticsLine]
+        }
         return failure
     }
 

@@ -94,6 +94,7 @@ public enum Verifier {
         }
         let exploration = Exploration(program: program, type: type, maps: maps, options: options)
         try exploration.run()
+        if options.keepsLog { exploration.log.append(exploration.statisticsLine) }
         return VerificationReport(
             instructionsProcessed: exploration.processed, totalStates: exploration.totalStates,
             peakStates: exploration.peakStates, stackDepths: exploration.stackDepths,

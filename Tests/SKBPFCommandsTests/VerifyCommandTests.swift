@@ -139,6 +139,55 @@ struct VerifyCommandTests {
         let out = try CommandRunner.run(["verify", file.path, "--log"])
         #expect(out.standardOutput.contains("0: R1=ctx() R10=fp0"))
     }
+
+    /// `--log` in the kernel's verbose-log shape (kernel_oracle.py verify --log-level 1 on the
+    /// same program prints these lines, the disassembly apart: the kernel writes `+76`, `pc+11`).
+    @Test func logLooksLikeTheKernels() throws {
+        let source = """
+            r6 = r1
+            r7 = *(u32 *)(r6 + 76)
+            r8 = *(u32 *)(r6 + 80)
+            r2 = r7
+            r2 += 14
+            if r2 > r8 goto out
+            r1 = r6
+            r2 = 12
+            r3 = r10
+            r3 += -8
+            r4 = 0
+            *(u64 *)(r10 - 8) = r4
+            r4 = 2
+            r5 = 0
+            call 9
+            r1 = 1
+            *(u8 *)(r7 + 0) = r1
+            out:
+            r0 = 0
+            exit
+            """
+        let file = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".s")
+        let lines = try CommandRunner.run(["verify", file.path, "--log"]).standardOutput.split(separator: "\n").map(String.init)
+        for kernelLine in [
+            "0: R1=ctx() R10=fp0",
+            "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()",
+            "3: (bf) r2 = r7                       ; R2=pkt(r=0) R7=pkt(r=0)",
+            "6: (bf) r1 = r6                       ; R1=ctx() R6=ctx()",
+            "8: (bf) r3 = r10                      ; R3=fp0 R10=fp0",
+            "14: (85) call bpf_skb_store_bytes#9   ; R0=scalar()",
+            "R7 invalid mem access 'scalar'",
+            "processed 17 insns (limit 1000000) max_states_per_insn 1 total_states 1 peak_states 1 mark_read 0",
+        ] {
+            #expect(lines.contains(kernelLine), "missing: \(kernelLine)")
+        }
+        #expect(lines.contains { $0.hasPrefix("4: (07) r2 += ") && $0.hasSuffix("; R2=pkt(off=14,r=0)") })
+        #expect(lines.contains { $0.hasPrefix("5: (2d) if r2 > r8 goto ") && $0.hasSuffix("; R2=pkt(off=14,r=14) R8=pkt_end()") })
+        // Every path, as level 2 logs them: a branch taken later starts with `from <jump> to <target>:`.
+        let accepted = try CommandRunner.run(["verify", "Programs/build/classifier.o", "--log"]).standardOutput
+            .split(separator: "\n").map(String.init)
+        #expect(accepted.contains { $0.hasPrefix("from 5 to 57: R0=0 R1=ctx()") })
+        #expect(accepted.contains { $0.hasPrefix("processed ") && $0.contains(" insns (limit 1000000) max_states_per_insn ")
+            && $0.hasSuffix(" mark_read 0") })
+    }
 }
 
 private extension Array where Element == String {
