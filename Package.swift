@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "BPFVMTests", dependencies: ["BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
         .testTarget(
             name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFVM", "BPFISA", "BPFABI", "BPFObject", "PacketBuffer", "TestSupport"],
-            exclude: ["Vectors"]),
+            exclude: ["Vectors", "Fixtures"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
         .testTarget(name: "PacketIOTests", dependencies: ["PacketIO", "PacketBuffer", "TestSupport"]),

@@ -51,6 +51,16 @@ let package = Package(
             ],
             path: "Benchmarks/PcapIO",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Quick verification figures without the harness: `swift run -c release verify-bench`.
+        .executableTarget(
+            name: "verify-bench",
+            dependencies: [
+                .product(name: "BPFABI", package: "skbpf"),
+                .product(name: "BPFISA", package: "skbpf"),
+                .product(name: "BPFObject", package: "skbpf"),
+                .product(name: "BPFVerifier", package: "skbpf"),
+            ],
+            path: "Sources/verify-bench"),
         // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
         .executableTarget(
             name: "interp-bench",

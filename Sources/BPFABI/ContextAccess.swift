@@ -170,6 +170,9 @@ public func contextAccess(
     case .socketFilter:
         if socketFilterHiddenFields.contains(field) { return refuse(.notAccessible(field)) }
         if kind.isWrite && field != .cb { return refuse(.notWritable(field)) }
+    case .xdp:
+        // Its context is struct xdp_md: xdpContextAccess(offset:size:kind:).
+        return refuse(.notSkBuffContext)
     }
 
     // bpf_skb_is_valid_access(): the rules every __sk_buff program type shares.

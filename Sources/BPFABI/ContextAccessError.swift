@@ -7,7 +7,7 @@ public import BPFISA
 public struct ContextAccessError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which of the kernel's rules refused the access.
     public enum Reason: Sendable, Hashable {
-        /// The offset is outside `0..<192`.
+        /// The offset is outside the context struct (`0..<192`, `xdp_md`: `0..<24`).
         case outOfBounds
         /// `off % size != 0`.
         case misaligned
@@ -19,11 +19,19 @@ public struct ContextAccessError: Error, Sendable, Hashable, CustomStringConvert
         case sizeNotAllowed(SkBuffContext.Field, allowed: String)
         /// The access runs past the end of the field (`cb`).
         case crossesFieldEnd(SkBuffContext.Field)
+        /// `xdp_md` cannot be written (by a program that is not offloaded to a NIC).
+        case contextReadOnly
+        /// `xdp_md` fields are read whole: 4 bytes.
+        case wholeFieldsOnly
+        /// `xdp_md.egress_ifindex` exists only for programs attached to a devmap.
+        case devmapOnly
+        /// The program type's context is not `struct __sk_buff` (asked of ``contextAccess(programType:offset:size:kind:)``).
+        case notSkBuffContext
     }
 
     /// The program type whose rules refused the access.
     public var programType: ProgramType
-    /// Offset of the access in `struct __sk_buff` (may be negative).
+    /// Offset of the access in the context struct (may be negative).
     public var offset: Int
     /// Width of the access.
     public var size: AccessSize
@@ -49,6 +57,7 @@ public struct ContextAccessError: Error, Sendable, Hashable, CustomStringConvert
         let type = programType.kernelName
         switch reason {
         case .outOfBounds:
+            if !programType.hasSkBuffContext { return "offset \(offset) is outside struct xdp_md (0..<\(XDPContext.byteCount))" }
             return "offset \(offset) is outside struct __sk_buff (0..<\(SkBuffContext.byteCount))"
         case .misaligned:
             return "offset \(offset) is not a multiple of the access size \(size.byteCount)"
@@ -62,6 +71,14 @@ public struct ContextAccessError: Error, Sendable, Hashable, CustomStringConvert
                 + (field == .sk || field == .tstampType ? " at offset \(field.offset)" : "")
         case .crossesFieldEnd(let field):
             return "\(size.byteCount) bytes at \(offset) run past the end of \(field.name) (\(field.range.upperBound))"
+        case .contextReadOnly:
+            return "\(type) programs cannot write struct xdp_md"
+        case .wholeFieldsOnly:
+            return "struct xdp_md fields can be read only with 4-byte accesses"
+        case .devmapOnly:
+            return "egress_ifindex can be read only by programs attached to a devmap (BPF_XDP_DEVMAP)"
+        case .notSkBuffContext:
+            return "\(type) programs have no struct __sk_buff"
         }
     }
 }

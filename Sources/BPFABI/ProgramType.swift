@@ -2,7 +2,8 @@
 ///
 /// The program type decides what the context register points at, which context fields
 /// may be read or written, which helpers exist and what the return value means.
-/// skbpf runs the `struct __sk_buff` families; other types get cases when they are supported.
+/// skbpf runs the `struct __sk_buff` families; `xdp` is verified (its `struct xdp_md` context,
+/// helpers and packet rules), not run. Other types get cases when they are supported.
 public enum ProgramType: UInt32, CaseIterable, Sendable, Hashable, CustomStringConvertible {
     /// `BPF_PROG_TYPE_SOCKET_FILTER`: returns the number of bytes to keep, 0 drops.
     case socketFilter = 1
@@ -10,6 +11,9 @@ public enum ProgramType: UInt32, CaseIterable, Sendable, Hashable, CustomStringC
     case schedCls = 3
     /// `BPF_PROG_TYPE_SCHED_ACT`: a tc action (`act_bpf`); same context and helpers as `schedCls`.
     case schedAct = 4
+    /// `BPF_PROG_TYPE_XDP`: r1 is `struct xdp_md` (``XDPContext``); returns an `XDP_*` action.
+    /// The type the bpf_conformance suite's Linux plugin loads its vectors as.
+    case xdp = 6
 
     /// The kernel's spelling, as `bpftool` prints it: `socket_filter`, `sched_cls`, `sched_act`.
     public var kernelName: String {
@@ -17,6 +21,7 @@ public enum ProgramType: UInt32, CaseIterable, Sendable, Hashable, CustomStringC
         case .socketFilter: "socket_filter"
         case .schedCls: "sched_cls"
         case .schedAct: "sched_act"
+        case .xdp: "xdp"
         }
     }
 
@@ -25,12 +30,23 @@ public enum ProgramType: UInt32, CaseIterable, Sendable, Hashable, CustomStringC
     /// True for the two tc program types, which share `tc_cls_act_verifier_ops`.
     public var isTrafficControl: Bool { self == .schedCls || self == .schedAct }
 
+    /// True when r1 points at a `struct __sk_buff` (``SkBuffContext``); false for `xdp`.
+    public var hasSkBuffContext: Bool { self != .xdp }
+
+    /// Whether the program may store into packet data (`may_access_direct_pkt_data()` with
+    /// `BPF_WRITE`, kernel/bpf/verifier.c): tc and xdp programs may, socket filters may not.
+    public var mayWritePacket: Bool { isTrafficControl || self == .xdp }
+
+    /// Whether `BPF_LD_ABS`/`BPF_LD_IND` are allowed (`may_access_skb()`): the `__sk_buff` types only.
+    public var mayUseLegacyPacketLoads: Bool { hasSkBuffContext }
+
     /// Parses a kernel name (`sched_cls`) or a common alias (`tc`, `classifier`, `action`, `socket`).
     public init?(name: String) {
         switch name {
         case "socket_filter", "socket": self = .socketFilter
         case "sched_cls", "tc", "classifier": self = .schedCls
         case "sched_act", "action": self = .schedAct
+        case "xdp": self = .xdp
         default: return nil
         }
     }

@@ -89,7 +89,12 @@ extension Exploration {
             invalidate { $0.referenceID == released }
         }
         if prototype.changesPacketData {
+            var stale: UInt16 = 0
+            for r in 0..<11 where state.current.registers[r].type.isPacketData || state.current.registers[r].type == .packetEnd {
+                stale |= 1 << UInt16(r)
+            }
             invalidate { $0.type == .packet || $0.type == .packetMeta || $0.type == .packetEnd }
+            state.packetChange = VerifierState.PacketChange(instructionIndex: index, helper: id.rawValue, registers: stale)
         }
         for r in 1...5 { setRegister(r, .notInitialized) }
         switch prototype.returnType {
@@ -249,6 +254,7 @@ extension Exploration {
     }
 
     func stepPacketLoad(_ insn: Instruction, size: AccessSize, indirect: Bool) throws(VerificationError) {
+        if !type.mayUseLegacyPacketLoads { throw error("BPF_LD_[ABS|IND] instructions not allowed for this program type") }
         if !state.references.isEmpty { throw error("BPF_LD_[ABS|IND] cannot be mixed with socket references") }
         if state.depth > 0 { throw error("BPF_LD_[ABS|IND] instructions cannot be used in subprograms here") }
         let context = try read(6)
@@ -280,8 +286,7 @@ extension Exploration {
         case .call(.kernelFunction):
             throw error("kernel function calls are not supported")
         case .callRegister:
-            // callx (BPF_JMP | BPF_CALL | BPF_X, 0x8d) is RFC 9669's, but no Linux program may use it.
-            throw error("unknown opcode \(String(insn.opcode, radix: 16))")
+            throw error("BPF_CALL uses reserved fields")
         case .exit:
             return try stepExit()
         case .loadImmediate64(let source):

@@ -79,7 +79,8 @@ extension Exploration {
         switch pointer.type {
         case .notInitialized, .scalar:
             throw error("R\(regno) invalid mem access 'scalar'",
-                        hint: pointer.isScalar ? "R\(regno) holds a number, not a pointer (a packet pointer is invalidated by helpers that change the packet: load skb->data again after the call)" : nil)
+                        hint: stalePacketPointerHint(regno)
+                            ?? (pointer.isScalar ? "R\(regno) holds a number, not a pointer (a packet pointer is invalidated by helpers that change the packet: load skb->data again after the call)" : nil))
         case .mapPointer, .packetEnd:
             throw error("R\(regno) invalid mem access '\(pointer.typeName)'")
         case .stack(let frame):
@@ -87,7 +88,7 @@ extension Exploration {
         case .context:
             return try contextAccess(regno, pointer, offset: offset, size: size, write: write, storeImmediate: storeImmediate)
         case .packet, .packetMeta:
-            if isWrite && !type.isTrafficControl { throw error("cannot write into packet") }
+            if isWrite && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: offset, size: size)
             if case .register(let value)? = write, value.isPointer, options.strict { throw error("R\(regno) leaks addr into packet") }
             return .unknownScalar
@@ -100,7 +101,7 @@ extension Exploration {
                              describe: { "invalid access to map value, value_size=\(map.valueSize) off=\($0) size=\(size)" })
             if case .register(let value)? = write, value.isPointer, options.strict { throw error("R\(regno) leaks addr into map") }
             return .unknownScalar
-        case .ringbufMemory(let bytes), .memory(let bytes):
+        case .ringbufMemory(let bytes):
             try regionAccess(regno, pointer, offset: offset, size: size, regionSize: bytes,
                              describe: { "invalid access to memory, mem_size=\(bytes) off=\($0) size=\(size)" })
             return .unknownScalar
@@ -161,6 +162,16 @@ extension Exploration {
         }
         guard let accessSize = AccessSize(byteCount: size) else { throw error("invalid bpf_context access off=\(offset) size=\(size)") }
         let kind: ContextAccessKind = write == nil ? .read : .write(storeImmediate: storeImmediate)
+        if !type.hasSkBuffContext {
+            // struct xdp_md: nothing to translate (skbpf does not run xdp programs).
+            switch xdpContextAccess(offset: offset, size: accessSize, kind: kind) {
+            case .failure(let refusal): throw error(refusal.description, hint: refusal.explanation)
+            case .success(.pointer(.packet)): return .pointer(.packet)
+            case .success(.pointer(.packetEnd)): return .pointer(.packetEnd)
+            case .success(.pointer(.packetMeta)): return .pointer(.packetMeta)
+            case .success: return .scalar(.unsignedRange(0, UInt64(UInt32.max)))
+            }
+        }
         switch BPFABI.contextAccess(programType: type, offset: offset, size: accessSize, kind: kind) {
         case .failure(let refusal):
             throw error(refusal.description, hint: refusal.explanation)
@@ -319,7 +330,7 @@ extension Exploration {
             let start = state.frames[frame].functionStart
             stackDepths[start] = max(stackDepths[start] ?? 0, stack.depth)
         case .packet, .packetMeta:
-            if write && !type.isTrafficControl { throw error("cannot write into packet") }
+            if write && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: 0, size: size)
         case .mapValue(let index):
             let map = maps[index]
@@ -329,7 +340,7 @@ extension Exploration {
             if pointer.maybeNull { throw error("R\(regno) type=\(pointer.typeName) expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_") }
             try regionAccess(regno, pointer, offset: 0, size: size, regionSize: map.valueSize,
                              describe: { "invalid access to map value, value_size=\(map.valueSize) off=\($0) size=\(size)" })
-        case .ringbufMemory(let bytes), .memory(let bytes):
+        case .ringbufMemory(let bytes):
             if pointer.maybeNull { throw error("R\(regno) type=\(pointer.typeName) expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_") }
             try regionAccess(regno, pointer, offset: 0, size: size, regionSize: bytes,
                              describe: { "invalid access to memory, mem_size=\(bytes) off=\($0) size=\(size)" })

@@ -4,21 +4,38 @@ import BPFISA
 /// A state seen at a prune point, kept to end later paths that arrive with nothing new
 /// (`struct bpf_verifier_state_list`). `branches` counts the paths still being explored from it:
 /// only a finished state (0) may prune another; an unfinished one is on the current loop.
+///
+/// An unfinished state lives in ``Exploration/unfinished`` under its signature (only an equal
+/// state matters to it: the infinite-loop check), a finished one in ``Exploration/visited`` at
+/// its instruction (every later state there is compared for inclusion).
 final class VisitedNode {
     let state: VerifierState
     let parent: VisitedNode?
+    /// Where the state was seen, and the hash of its live part there (``StateInclusion/signature``).
+    let index: Int
+    let signature: Int
+    /// Visits of `index` before this state was kept: those after it, until it finishes, are
+    /// comparisons it would have missed.
+    let visitStamp: Int
     var branches = 1
-    /// Hash of the state's live part, to rule out equality cheaply (computed when first needed).
-    var signature: Int?
     /// How often this state pruned a path, and how often it was compared in vain: a state that
     /// keeps missing is dropped (the kernel's `miss_cnt > hit_cnt * 3 + 3` rule).
     var hits = 0
     var misses = 0
 
-    init(state: VerifierState, parent: VisitedNode?) {
+    init(state: VerifierState, parent: VisitedNode?, index: Int, signature: Int, visitStamp: Int) {
         self.state = state
         self.parent = parent
+        self.index = index
+        self.signature = signature
+        self.visitStamp = visitStamp
     }
+}
+
+/// Where unfinished states are found: instruction and signature.
+struct LoopKey: Hashable {
+    var index: Int
+    var signature: Int
 }
 
 /// A path waiting to be explored: the state at the other side of a conditional jump.
@@ -26,6 +43,8 @@ struct PendingPath {
     var state: VerifierState
     var index: Int
     var parent: VisitedNode?
+    /// The branch it was pushed at (for the log's `from 5 to 17:` line).
+    var from: Int
 }
 
 /// How an instruction hands on control.
@@ -46,24 +65,31 @@ final class Exploration {
     /// Instruction indices where functions start, sorted (index 0 first).
     let functionStarts: [Int]
     let isPrunePoint: [Bool]
-    /// Targets of backward jumps: where loops come round.
-    let isLoopHead: [Bool]
     let liveness: Liveness
 
     var state: VerifierState
     var index = 0
     var pending: [PendingPath] = []
+    /// Finished states by instruction: candidates to prune later paths.
     var visited: [[VisitedNode]]
+    /// Unfinished states (the current path's ancestors) by instruction and signature: a loop
+    /// of many iterations leaves as many here, so they are looked up, never scanned.
+    var unfinished: [LoopKey: [VisitedNode]] = [:]
+    /// Prune-point visits per instruction.
+    var visitCounts: [Int]
     var currentParent: VisitedNode?
     var nextID: UInt32 = 0
 
     var processed = 0
-    /// Jumps and calls processed, and both counters when the last state was recorded: the
-    /// kernel's rule for when a prune point also records a state (see ``visit()``).
+    /// Jump-class instructions processed (`jmps_processed`), and both counts when a state was
+    /// last kept (`prev_jmps_processed`, `prev_insn_processed`): see ``visit()``.
     var jumpsProcessed = 0
     var jumpsAtLastState = 0
     var processedAtLastState = 0
     var totalStates = 0
+    /// States kept at one instruction, now and at most (`max_states_per_insn`).
+    var statesAt: [Int]
+    var maxStatesPerInstruction = 0
     var liveStates = 0
     var peakStates = 0
     var stackDepths: [Int: Int] = [:]
@@ -77,7 +103,7 @@ final class Exploration {
     /// The largest packet offset tracked (`MAX_PACKET_OFF`).
     static let maxPacketOffset: UInt64 = 0xffff
 
-    init(program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions, memorySize: Int? = nil) {
+    init(program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions) {
         self.program = program
         self.kinds = program.instructions.map { $0.kind! }  // validated by the caller
         self.type = type
@@ -88,8 +114,9 @@ final class Exploration {
         for i in program.instructions.indices {
             switch kinds[i] {
             case .jump:
-                if let t = Self.target(program, i) { prune[t] = true }
-                if i + 1 < prune.count { prune[i + 1] = true }
+                // The conditional jump itself, as the kernel's check_cfg marks it: a state that
+                // covers the jump covers both ways out (half the visits of marking both targets).
+                prune[i] = true
             case .jumpAlways:
                 if let t = Self.target(program, i) { prune[t] = true }
             case .call:
@@ -98,25 +125,12 @@ final class Exploration {
             }
         }
         isPrunePoint = prune
-        var heads = Array(repeating: false, count: program.instructions.count)
-        for i in program.instructions.indices {
-            switch kinds[i] {
-            case .jump, .jumpAlways:
-                if let t = Self.target(program, i), t <= i { heads[t] = true }
-            default: break
-            }
-        }
-        isLoopHead = heads
         liveness = Liveness(program: program, kinds: kinds, functionStarts: functionStarts)
         visited = Array(repeating: [], count: program.instructions.count)
+        visitCounts = Array(repeating: 0, count: program.instructions.count)
+        statesAt = Array(repeating: 0, count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
-        if let memorySize {
-            // A raw-memory run: r1 = the block (0 when empty), r2 = its length.
-            main.registers[1] = memorySize > 0 ? .pointer(.memory(size: memorySize)) : .constant(0)
-            main.registers[2] = .constant(UInt64(memorySize))
-        } else {
-            main.registers[1] = .pointer(.context)
-        }
+        main.registers[1] = .pointer(.context)
         main.registers[10] = .pointer(.stack(frame: 0))
         state = VerifierState(frames: [main])
     }
@@ -129,6 +143,7 @@ final class Exploration {
     // MARK: - The walk
 
     func run() throws(VerificationError) {
+        try checkOpcodes()
         try checkReachability()
         try walk()
         try checkStackDepths()
@@ -143,15 +158,17 @@ final class Exploration {
             }
             processed += 1
             if processed > options.instructionLimit {
-                throw error("BPF program is too large. Processed \(processed) insn",
-                            hint: "the program has more paths than the verifier can walk: bound loops more tightly or split it with tail calls")
+                throw error("BPF program is too large. Processed \(processed) insn", hint: tooLargeHint())
             }
-            if options.keepsLog { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            if options.keepsLog && processed == 1 { log.append("\(program.slotIndex(ofInstruction: index)): \(stateText())") }
+            let logged = index
             switch kinds[index] {
-            case .jump, .jumpAlways, .call: jumpsProcessed += 1
+            case .jump, .jumpAlways, .call, .callRegister, .exit: jumpsProcessed += 1
             default: break
             }
-            switch try step() {
+            let outcome = try step()
+            if options.keepsLog { log.append(instructionLine(logged) + "; " + touchedText(logged)) }
+            switch outcome {
             case .next: index += 1
             case .jump(let target): index = target
             case .pathEnd:
@@ -162,6 +179,38 @@ final class Exploration {
                 throw error("jump out of range from insn \(program.slotIndex(ofInstruction: index - 1)) to \(program.slotCount)")
             }
         }
+    }
+
+    /// The first check of `resolve_pseudo_ldimm64`: an opcode missing from the kernel's
+    /// instruction table (`bpf_opcode_in_insntable()`, kernel/bpf/core.c) is refused before any
+    /// path is walked. Of what skbpf decodes, only RFC 9669's `callx` (0x8d) is missing there.
+    private func checkOpcodes() throws(VerificationError) {
+        for i in kinds.indices {
+            guard case .callRegister = kinds[i] else { continue }
+            index = i
+            let opcode = program.instructions[i].opcode
+            throw error("unknown opcode \(opcode < 16 ? "0" : "")\(String(opcode, radix: 16))",
+                        hint: "Linux has no call through a register (callx): call the helper by its id")
+        }
+    }
+
+    /// Where the instruction budget went: the innermost loop around the current instruction, if
+    /// any (the verifier walks a loop once per iteration), else the number of paths.
+    private func tooLargeHint() -> String {
+        var loop: (head: Int, end: Int)?
+        for j in kinds.indices where j >= index {
+            switch kinds[j] {
+            case .jump, .jumpAlways:
+                if let t = Self.target(program, j), t <= index, loop.map({ t > $0.head }) ?? true { loop = (t, j) }
+            default: break
+            }
+        }
+        guard let loop else {
+            return "the program has more paths than the verifier can walk (\(options.instructionLimit) instructions): split it with tail calls or make branches join earlier"
+        }
+        return "the loop from insn \(program.slotIndex(ofInstruction: loop.head)) to insn \(program.slotIndex(ofInstruction: loop.end))"
+            + " is walked once per iteration and its iterations exceed \(options.instructionLimit) instructions in all:"
+            + " lower its bound, or give it a bound the verifier can see (a constant limit on the counter)"
     }
 
     /// `check_cfg`: every instruction must be reachable from the entry (through jumps, fall-through
@@ -223,7 +272,7 @@ final class Exploration {
         guard pending.count < Self.pendingLimit else {
             throw error("The sequence of \(pending.count) jumps is too complex.")
         }
-        pending.append(PendingPath(state: other, index: target, parent: currentParent))
+        pending.append(PendingPath(state: other, index: target, parent: currentParent, from: index))
         currentParent?.branches += 1
     }
 
@@ -232,7 +281,9 @@ final class Exploration {
         state = next.state
         index = next.index
         currentParent = next.parent
-        if options.keepsLog { log.append("from pending branch: continue at \(program.slotIndex(ofInstruction: index))") }
+        if options.keepsLog {
+            log.append("from \(program.slotIndex(ofInstruction: next.from)) to \(program.slotIndex(ofInstruction: index)): \(stateText())")
+        }
         return true
     }
 
@@ -242,83 +293,103 @@ final class Exploration {
         while let current = node {
             current.branches -= 1
             if current.branches > 0 { break }
+            retire(current)
             node = current.parent
         }
     }
 
+    /// A state's exploration finished: it moves from the loop table to its instruction's list,
+    /// charged with the comparisons it missed meanwhile (an unfinished state cannot prune).
+    private func retire(_ node: VisitedNode) {
+        let key = LoopKey(index: node.index, signature: node.signature)
+        if var bucket = unfinished.removeValue(forKey: key) {
+            bucket.removeAll { $0 === node }
+            if !bucket.isEmpty { unfinished[key] = bucket }
+        }
+        node.misses = visitCounts[node.index] - node.visitStamp
+        visited[node.index].append(node)
+    }
+
     /// At a prune point: true if a finished state seen here includes the current one (the path
-    /// ends); an unfinished identical one is an infinite loop. Otherwise the state is recorded.
+    /// ends); an unfinished equal one is an infinite loop. Otherwise the state is recorded.
+    ///
+    /// Unfinished states are looked up by signature, not scanned: in a loop every iteration
+    /// leaves one per prune point, and scanning them all made the walk quadratic in iterations.
     private func visit() throws(VerificationError) -> Bool {
         let live = liveness.liveIn[index]
-        var signature: Int?
+        let signature = StateInclusion.signature(state, liveRegisters: live)
+        if let candidates = unfinished[LoopKey(index: index, signature: signature)],
+           candidates.contains(where: { StateInclusion.equal($0.state, state, liveRegisters: live) }) {
+            throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
+                        hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
+        }
+        // Newest first, as the kernel's explored list: in a loop the state that finished last is
+        // the one the next path round it most likely repeats.
         var dropped = false
-        let loopHead = isLoopHead[index]
-        let nodes = visited[index]
-        for node in nodes {
-            if node.branches == 0 {
-                if StateInclusion.includes(node.state, state, liveRegisters: live, liveSlots: liveness.liveSlots[index]) {
-                    node.hits += 1
-                    return true
-                }
-            } else if sameSignature(node, &signature, live) && StateInclusion.equal(node.state, state, liveRegisters: live) {
-                throw error("infinite loop detected at insn \(program.slotIndex(ofInstruction: index))",
-                            hint: "the loop can come back here with nothing changed: make its exit condition depend on a counter the loop changes")
+        var pruned = false
+        for node in visited[index].reversed() {
+            if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index]) {
+                node.hits += 1
+                pruned = true
+                break
             }
             node.misses += 1
-            let limit = node.branches == 0 ? 3 : (loopHead ? 64 : 1 << 40)
-            if node.misses > node.hits * limit + limit { dropped = true }
+            if node.misses > node.hits * 3 + 3 { dropped = true }
         }
-        // Every prune point is searched, but a state is recorded only at loop heads (where an
-        // infinite loop shows) or after at least 2 jumps and 8 instructions since the last one
-        // (is_state_visited()'s add_new_state): most prune points then cost a search, not a copy.
-        if !loopHead && (jumpsProcessed - jumpsAtLastState < 2 || processed - processedAtLastState < 8) { return false }
-        jumpsAtLastState = jumpsProcessed
-        processedAtLastState = processed
         if dropped {
             // States that keep failing to prune stop being searched (they stay alive for their
             // children's branch counts), as the kernel moves them off its explored list.
             let before = visited[index].count
-            visited[index].removeAll { $0.misses > $0.hits * missLimit($0) + missLimit($0) }
+            visited[index].removeAll { $0.misses > $0.hits * 3 + 3 }
             liveStates -= before - visited[index].count
+            statesAt[index] -= before - visited[index].count
         }
-        let node = VisitedNode(state: state, parent: currentParent)
-        node.signature = signature
-        visited[index].append(node)
+        if pruned { return true }
+        // As the kernel's is_state_visited: keep a state only when at least 2 jumps and 8
+        // instructions were processed since the last one kept ("bpf progs typically have pruning
+        // point every 4 instructions"). Half the states for payload_scan.o (4,607 -> 2,051), 7%
+        // fewer instructions executed; every visit still searches the states kept before.
+        guard jumpsProcessed - jumpsAtLastState >= 2 && processed - processedAtLastState >= 8 else { return false }
+        jumpsAtLastState = jumpsProcessed
+        processedAtLastState = processed
+        let node = VisitedNode(state: state, parent: currentParent, index: index, signature: signature,
+                               visitStamp: visitCounts[index] + 1)
+        visitCounts[index] += 1
+        unfinished[LoopKey(index: index, signature: signature), default: []].append(node)
         currentParent = node
         totalStates += 1
+        statesAt[index] += 1
+        maxStatesPerInstruction = max(maxStatesPerInstruction, statesAt[index])
         liveStates += 1
         peakStates = max(peakStates, liveStates)
         return false
-    }
-
-    /// How many misses per hit a state may have before it is no longer searched: states of a
-    /// loop still being explored get more chances, being where an infinite loop would show.
-    private func missLimit(_ node: VisitedNode) -> Int {
-        if node.branches == 0 { return 3 }
-        return isLoopHead[index] ? 64 : 1 << 40
-    }
-
-    private func sameSignature(_ node: VisitedNode, _ current: inout Int?, _ live: UInt16) -> Bool {
-        let mine = current ?? StateInclusion.signature(state, liveRegisters: live)
-        current = mine
-        let theirs = node.signature ?? StateInclusion.signature(node.state, liveRegisters: live)
-        node.signature = theirs
-        return mine == theirs
     }
 
     // MARK: - Registers
 
     func register(_ r: Int) -> RegisterState { state.current.registers[r] }
 
-    func setRegister(_ r: Int, _ value: RegisterState) { state.current.registers[r] = value }
+    func setRegister(_ r: Int, _ value: RegisterState) {
+        state.current.registers[r] = value
+        if state.packetChange != nil { state.packetChange!.registers &= ~(1 << UInt16(r)) }
+    }
+
+    /// For a register the last packet-changing helper call turned into an unknown: how to fix
+    /// its use, in the program's terms; nil otherwise.
+    func stalePacketPointerHint(_ r: Int) -> String? {
+        guard let change = state.packetChange, change.registers & (1 << UInt16(r)) != 0 else { return nil }
+        let helper = HelperID(rawValue: change.helper).kernelName
+        return "R\(r) was a packet pointer until the call to \(helper) at insn \(program.slotIndex(ofInstruction: change.instructionIndex))"
+            + " changed the packet: load skb->data and skb->data_end again after the call and check the bounds again"
+    }
 
     /// The register as a source operand: it must have been written (`R3 !read_ok`).
     func read(_ r: Int) throws(VerificationError) -> RegisterState {
         let value = register(r)
         if value.type == .notInitialized {
-            throw error("R\(r) !read_ok", hint: r >= 1 && r <= 5 && index > 0 && callBefore(index)
+            throw error("R\(r) !read_ok", hint: stalePacketPointerHint(r) ?? (r >= 1 && r <= 5 && index > 0 && callBefore(index)
                         ? "R1-R5 do not survive a call: keep the value in R6-R9 (or on the stack) across it"
-                        : "R\(r) is read before anything was written to it on this path")
+                        : "R\(r) is read before anything was written to it on this path"))
         }
         return value
     }
@@ -340,13 +411,51 @@ final class Exploration {
         return nextID
     }
 
+    // MARK: - The log (the kernel's verbose log, level 1)
+
+    /// `5: (2d) if r2 > r8 goto +0xb`, padded as the kernel pads it before the `; R2=…` part.
+    func instructionLine(_ i: Int) -> String {
+        let insn = program.instructions[i]
+        let hex = String(insn.opcode, radix: 16)
+        let text = if case .call(.helper) = kinds[i] { "call \(HelperID(rawValue: insn.imm32))" } else { Disassembler().text(of: insn) }
+        var line = "\(program.slotIndex(ofInstruction: i)): (\(hex.count < 2 ? "0" + hex : hex)) \(text)"
+        if line.count < 38 { line += String(repeating: " ", count: 38 - line.count) }
+        return line
+    }
+
+    /// The registers an instruction read or wrote, as they are after it (`R2=pkt(off=14,r=14) R8=pkt_end()`).
+    func touchedText(_ i: Int) -> String {
+        let insn = program.instructions[i]
+        var registers: UInt16 = 0
+        switch kinds[i] {
+        case .call, .callRegister, .packetLoad: registers = 1
+        case .exit, .jumpAlways: registers = 0
+        case .loadImmediate64, .alu(_, _, .immediate, _), .jump(_, _, .immediate), .store(_, .immediate), .byteSwap:
+            registers = 1 << UInt16(insn.dst)
+        default: registers = 1 << UInt16(insn.dst) | 1 << UInt16(insn.src)
+        }
+        var parts = [String]()
+        for r in 0..<11 where registers & (1 << UInt16(r)) != 0 && register(r).type != .notInitialized {
+            parts.append("R\(r)=\(RegisterText.describe(register(r)))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The kernel's closing line: `processed 17 insns (limit 1000000) max_states_per_insn 0 …`.
+    var statisticsLine: String {
+        "processed \(processed) insns (limit \(options.instructionLimit)) max_states_per_insn \(maxStatesPerInstruction)"
+            + " total_states \(totalStates) peak_states \(peakStates) mark_read 0"
+    }
+
     // MARK: - Errors
 
     func error(_ message: String, hint: String? = nil) -> VerificationError {
         var failure = VerificationError(instructionIndex: index, slotIndex: program.slotIndex(ofInstruction: index),
                                         message: message, hint: hint, state: stateText())
         failure.sourceLocation = program.lineTable[index] ?? nearestLine(index)
-        failure.log = log
+        if options.keepsLog {
+            failure.log = log + [instructionLine(index)] + message.split(separator: "\n").map(String.init) + [statisticsLine]
+        }
         return failure
     }
 
@@ -379,3 +488,4 @@ extension String {
         return String(s)
     }
 }
+

@@ -85,20 +85,6 @@ public enum Verifier {
     /// index. Returns what it learned, or throws the first violation on any path.
     public static func verify(_ program: Program, type: ProgramType, maps: [VerifierMap] = [],
                               options: VerifierOptions = VerifierOptions()) throws(VerificationError) -> VerificationReport {
-        try verify(program, type: type, maps: maps, options: options, memorySize: nil)
-    }
-
-    /// Verifies a program that runs on a block of memory (`skbpf run`, the conformance vectors):
-    /// r1 points at `memorySize` readable and writable bytes (`PTR_TO_MEM`; r1 = 0 when the block is
-    /// empty) and r2 holds `memorySize`. No kernel program type looks like this; the other rules
-    /// (helpers by id, stack, loops, shifts…) are a socket filter's.
-    public static func verify(_ program: Program, memorySize: Int,
-                              options: VerifierOptions = VerifierOptions()) throws(VerificationError) -> VerificationReport {
-        try verify(program, type: .socketFilter, maps: [], options: options, memorySize: memorySize)
-    }
-
-    private static func verify(_ program: Program, type: ProgramType, maps: [VerifierMap], options: VerifierOptions,
-                               memorySize: Int?) throws(VerificationError) -> VerificationReport {
         let start = monotonicNanoseconds()
         do {
             try program.validate()
@@ -106,8 +92,9 @@ public enum Verifier {
         } catch {
             throw VerificationError(instructionIndex: nil, slotIndex: error.slotIndex, message: "\(error)")
         }
-        let exploration = Exploration(program: program, type: type, maps: maps, options: options, memorySize: memorySize)
+        let exploration = Exploration(program: program, type: type, maps: maps, options: options)
         try exploration.run()
+        if options.keepsLog { exploration.log.append(exploration.statisticsLine) }
         return VerificationReport(
             instructionsProcessed: exploration.processed, totalStates: exploration.totalStates,
             peakStates: exploration.peakStates, stackDepths: exploration.stackDepths,

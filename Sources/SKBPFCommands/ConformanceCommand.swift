@@ -8,7 +8,10 @@ struct ConformanceCommand: ParsableCommand {
         abstract: "Run eBPF conformance vectors (.data files, or folders of them).",
         discussion: """
             Prints each failure (and each vector skipped, with the reason), then a last line \
-            'N passed, M failed' (', K skipped' when some were). Exit 1 if any failed.
+            'N passed, M failed' (', K skipped' when some were). Exit 1 if any failed. \
+            With --verified, each program is first verified as bpf_conformance's Linux plugin \
+            loads it (an xdp program): refused ones print REJECT with the verifier's message and \
+            count as rejected, accepted ones run unchecked.
             """)
 
     @Argument(help: "Vector files or folders (searched recursively for *.data).")
@@ -17,11 +20,14 @@ struct ConformanceCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Also print each vector that passed.")
     var verbose = false
 
+    @Flag(help: "Verify each program first, as an xdp program (the Linux plugin's load).")
+    var verified = false
+
     func run() throws {
         let files = try paths.flatMap { path throws(CommandFailure) in try Self.vectorFiles(at: path) }
         guard !files.isEmpty else { throw CommandFailure.usage("no .data vector files under \(paths.joined(separator: ", "))") }
-        let runner = ConformanceRunner()
-        var passed = 0, failed = 0, skipped = 0
+        let runner = ConformanceRunner(loading: verified ? .verified(.xdp) : .raw)
+        var passed = 0, failed = 0, skipped = 0, rejected = 0
         for file in files {
             let outcome: ConformanceRunner.Outcome
             do {
@@ -39,9 +45,13 @@ struct ConformanceCommand: ParsableCommand {
             case .skipped(let why):
                 skipped += 1
                 print("SKIP \(file): \(why)")
+            case .rejected(let why):
+                rejected += 1
+                print("REJECT \(file): \(why)")
             }
         }
-        print("\(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
+        print("\(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : "")
+              + (verified ? ", \(rejected) rejected" : ""))
         if failed > 0 { throw ExitCode(CommandFailure.Kind.rejected.rawValue) }
     }
 

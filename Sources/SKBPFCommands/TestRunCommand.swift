@@ -76,6 +76,9 @@ struct TestRunCommand: ParsableCommand {
         if let type, ProgramType(name: type) == nil {
             throw ValidationError("--type: unknown program type '\(type)' (tc, sched_cls, sched_act, socket_filter)")
         }
+        if let type, ProgramType(name: type)?.hasSkBuffContext == false {
+            throw ValidationError("--type \(type): skbpf verifies \(type) programs (skbpf verify) but does not run them")
+        }
     }
 
     func run() throws {

@@ -22,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "ELF section or function name of the program.")
     var section: String?
 
-    @Option(help: "Program type: tc (sched_cls), sched_act or socket_filter (default: from the section name, else tc).")
+    @Option(help: "Program type: tc (sched_cls), sched_act, socket_filter or xdp (default: from the section name, else tc).")
     var type: String?
 
     @Flag(help: "An unprivileged loader's rules.")
@@ -33,7 +33,7 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if let type, ProgramType(name: type) == nil {
-            throw ValidationError("--type: unknown program type '\(type)' (tc, sched_cls, sched_act, socket_filter)")
+            throw ValidationError("--type: unknown program type '\(type)' (tc, sched_cls, sched_act, socket_filter, xdp)")
         }
     }
 
@@ -48,7 +48,11 @@ struct VerifyCommand: ParsableCommand {
             maps = object.maps.map { VerifierMap(name: $0.name, definition: $0.definition) }
             isGPL = ObjectInstance.isGPLCompatible(object.license)
             loaded = object.programs.first { $0.sectionName == entry.section && $0.name == entry.name }
-            if programType == nil { programType = loaded?.programType ?? ProgramType.inferred(fromSection: entry.section) }
+            if programType == nil {
+                // libbpf's "xdp", "xdp.frags", "xdp/..." sections; skbpf loads them only to verify.
+                let isXDP = entry.section == "xdp" || entry.section.hasPrefix("xdp.") || entry.section.hasPrefix("xdp/")
+                programType = loaded?.programType ?? (isXDP ? .xdp : ProgramType.inferred(fromSection: entry.section))
+            }
         }
         let options = VerifierOptions(strict: strict, isGPLCompatible: isGPL, keepsLog: log)
         do {

@@ -38,6 +38,23 @@ import Testing
         #expect(HelperID.available(to: .socketFilter).count == 88)
     }
 
+    /// 6.18, measured with kernel_oracle.py: a call of each id 1...211 from an xdp program.
+    @Test func xdpHelpersMatchTheKernel() {
+        #expect(HelperID.available(to: .xdp).count == 104)
+        let xdpOnly: [HelperID] = [.xdpAdjustHead, .xdpAdjustMeta, .xdpAdjustTail, .xdpGetBuffLen, .xdpLoadBytes,
+                                   .xdpStoreBytes, .redirectMap]
+        for id in xdpOnly {
+            #expect(id.isAvailable(to: .xdp), "\(id)")
+            #expect(!id.isAvailable(to: .schedCls), "\(id)")
+        }
+        for id: HelperID in [.skbLoadBytes, .skbLoadBytesRelative, .getSocketCookie, .getSocketUid, .getNetnsCookie,
+                             .skbStoreBytes, .tracePrintk] {
+            #expect(id.isAvailable(to: .xdp) == (id == .tracePrintk), "\(id)")
+        }
+        #expect(HelperCallError.check(.skbLoadBytes, programType: .xdp, isGPLCompatible: true)?.description
+            == "program of this type cannot use helper bpf_skb_load_bytes#26")
+    }
+
     @Test func socketFilterHelpersAreASubsetOfTc() {
         for id in HelperID.available(to: .socketFilter) { #expect(id.isAvailable(to: .schedCls), "\(id)") }
     }

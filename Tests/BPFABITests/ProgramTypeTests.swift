@@ -9,7 +9,13 @@ import Testing
         #expect(ProgramType.schedCls.kernelName == "sched_cls")
         #expect(ProgramType(name: "tc") == .schedCls)
         #expect(ProgramType(name: "socket_filter") == .socketFilter)
-        #expect(ProgramType(name: "xdp") == nil)
+        // xdp is verified, not run: a name and a type, but no section libbpf's loader maps to it here.
+        #expect(ProgramType.xdp.rawValue == 6)
+        #expect(ProgramType(name: "xdp") == .xdp)
+        #expect(ProgramType.xdp.kernelName == "xdp")
+        #expect(!ProgramType.xdp.hasSkBuffContext && ProgramType.xdp.mayWritePacket)
+        #expect(!ProgramType.xdp.mayUseLegacyPacketLoads && ProgramType.socketFilter.mayUseLegacyPacketLoads)
+        #expect(!ProgramType.socketFilter.mayWritePacket)
         #expect(ProgramType.schedAct.isTrafficControl)
         #expect(!ProgramType.socketFilter.isTrafficControl)
     }

@@ -1,6 +1,8 @@
 import BPFABI
 import BPFISA
 import BPFVerifier
+import Foundation
+import TestSupport
 import Testing
 
 /// The verifier on small hand-written programs: the kernel's verdict and message for each
@@ -20,6 +22,56 @@ struct VerifierTests {
         r2 = *(u32 *)(r1 + 76)
         r3 = *(u32 *)(r1 + 80)
         """
+
+    /// xdp (measured with kernel_oracle.py --type xdp): r1 is struct xdp_md, packet data is
+    /// writable, legacy packet loads and callx are refused.
+    @Test func xdpRules() throws {
+        let write = """
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = r2
+            r4 += 14
+            if r4 > r3 goto out
+            *(u8 *)(r2 + 13) = 1
+            r0 = *(u8 *)(r2 + 12)
+            out:
+            r0 = 2
+            exit
+            """
+        #expect(try verify(write, type: .xdp) == nil)
+        #expect(try verify("r6 = r1\nr0 = *(u8 *)skb[12]\nexit", type: .xdp)?.message
+            == "BPF_LD_[ABS|IND] instructions not allowed for this program type")
+        #expect(try verify("r0 = *(u16 *)(r1 + 2)\nexit", type: .xdp)?.message == "invalid bpf_context access off=2 size=2")
+        #expect(try verify("r0 = *(u32 *)(r1 + 20)\nexit", type: .xdp)?.message == "invalid bpf_context access off=20 size=4")
+        #expect(try verify("r2 = 5\ncallx r2\nr0 = 0\nexit", type: .xdp)?.message == "unknown opcode 8d")
+        #expect(try verify("r0 = 1\nr0 <<= 32\nexit")?.message == nil)
+        #expect(try verify("w0 = 1\nw0 <<= 32\nexit")?.message == "invalid shift 32")
+    }
+
+    /// Fixtures/large-4000.s (generate_large.py): 400 blocks of two diamonds each. The kernel
+    /// accepts it processing 7,612 instructions; the walk must stay linear here too, which needs
+    /// the accumulator and the counter (they decide nothing) not to split states.
+    @Test func generatedLargeProgramIsWalkedLinearly() throws {
+        let url = SharedFixtures.repositoryRoot.appendingPathComponent("Tests/BPFVerifierTests/Fixtures/large-4000.s")
+        let program = try Assembler.assemble(try String(contentsOf: url, encoding: .utf8), dialect: .llvm)
+        #expect(program.slotCount == 4015)
+        let report = try Verifier.verify(program, type: .schedCls)
+        #expect(report.instructionsProcessed < 4 * program.slotCount)
+    }
+
+    /// A counter that only goes to the return value does not split states: 30 diamonds, each
+    /// adding 1 or not, prune at every join (2^30 paths otherwise).
+    @Test func valuesThatDecideNothingDoNotSplitStates() throws {
+        var source = Self.packetPrologue + "\nr4 = r2\nr4 += 30\nif r4 > r3 goto out\nr7 = 0\n"
+        for k in 0..<30 { source += "r5 = *(u8 *)(r2 + \(k))\nif r5 != 7 goto j\(k)\nr7 += 1\nj\(k):\n" }
+        source += "r0 = r7\nexit\nout:\nr0 = 0\nexit"
+        let report = try Verifier.verify(try Assembler.assemble(source, dialect: .llvm), type: .schedCls)
+        #expect(report.instructionsProcessed < 400)
+        // Compared, the counter decides a branch: then its values must stay apart (and do).
+        let compared = source.replacingOccurrences(of: "r0 = r7\nexit", with: "if r7 == 3 goto out\nr0 = r7\nexit")
+        let exact = try Verifier.verify(try Assembler.assemble(compared, dialect: .llvm), type: .schedCls)
+        #expect(exact.instructionsProcessed > report.instructionsProcessed)
+    }
 
     @Test func passAllIsAccepted() throws {
         #expect(try verify("r0 = 0\nexit") == nil)

@@ -32,6 +32,51 @@ import Testing
         try expectPass(file)
     }
 
+    // MARK: - Verified mode
+
+    /// The kernel's verdict on a bpf_conformance vector loaded as the suite's Linux plugin loads
+    /// it (`BPF_PROG_TYPE_XDP`), from KernelVerdicts/xdp.json (KernelVerdicts/record.py).
+    struct KernelVerdict: Sendable {
+        var accepted: Bool
+        var error: String?
+    }
+
+    static let kernelVerdicts: [String: KernelVerdict] = {
+        let url = SharedFixtures.repositoryRoot.appendingPathComponent("Tests/ConformanceTests/KernelVerdicts/xdp.json")
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+        else { return [:] }
+        return object.compactMapValues { entry in
+            (entry["accepted"] as? Bool).map { KernelVerdict(accepted: $0, error: entry["error"] as? String) }
+        }
+    }()
+
+    /// What the recording says, in numbers: the kernel refuses the 12 constant shifts out of
+    /// range, callx, and the 38 vectors that use r1 as ubpf's memory (an xdp_md access, or r2).
+    @Test func kernelVerdictsCoverTheSuite() {
+        #expect(Self.kernelVerdicts.count == 313)
+        let refused = Self.kernelVerdicts.values.filter { !$0.accepted }
+        #expect(refused.count == 51)
+        #expect(refused.filter { $0.error?.hasPrefix("invalid shift ") == true }.count == 12)
+        #expect(refused.filter { $0.error == "unknown opcode 8d" }.count == 1)
+        #expect(refused.filter { $0.error?.hasPrefix("invalid bpf_context access") == true }.count == 37)
+    }
+
+    /// Verified mode: skbpf's verifier gives the kernel's verdict (and message) on every vector,
+    /// and every accepted program runs, unchecked, to the expected result.
+    @Test(.enabled(if: SharedFixtures.conformance != nil, "../shared/conformance not found"),
+          arguments: bpfConformance)
+    func bpfConformanceVectorVerified(_ file: URL) throws {
+        let name = file.lastPathComponent
+        let kernel = try #require(Self.kernelVerdicts[name], "\(name): no kernel verdict recorded (run KernelVerdicts/record.py)")
+        let outcome = ConformanceRunner(loading: .verified(.xdp)).run(try ConformanceVector.load(path: file.path))
+        if kernel.accepted {
+            #expect(outcome == .passed, "\(name): \(outcome)")
+        } else {
+            #expect(outcome == .rejected(kernel.error ?? ""), "\(name): the kernel says \(kernel.error ?? "")")
+        }
+    }
+
     /// ubpf vectors whose expectation is ubpf's own limit, not RFC 9669's or Linux's.
     static let ubpfOnlyLimits: [String: String] = [
         "err-unknown-opcode.data": "0x06 is JMP32 JA (gotol), valid in RFC 9669 and Linux; ubpf lacks it",
@@ -52,7 +97,7 @@ import Testing
         case .skipped(let reason):
             // Only the cases built for other harnesses (ELF from Python, VM API misuse) may skip.
             #expect(vector.skipReason == reason)
-        case .failed(let why): Issue.record("\(file.lastPathComponent): \(why)")
+        case .failed(let why), .rejected(let why): Issue.record("\(file.lastPathComponent): \(why)")
         }
     }
 

@@ -19,9 +19,6 @@ public enum RegisterType: Hashable, Sendable {
     case mapValue(index: Int)
     /// `PTR_TO_MEM | MEM_RINGBUF`: a ring buffer record of `size` bytes.
     case ringbufMemory(size: Int)
-    /// `PTR_TO_MEM`: a plain block of `size` bytes, readable and writable — r1 of a raw-memory
-    /// run (`skbpf run`, the conformance vectors), which no kernel program type has.
-    case memory(size: Int)
 
     /// True for every pointer type.
     public var isPointer: Bool {
@@ -87,7 +84,6 @@ public struct RegisterState: Hashable, Sendable {
         case .mapPointer: "map_ptr"
         case .mapValue: "map_value"
         case .ringbufMemory: "ringbuf_mem"
-        case .memory: "mem"
         }
         return maybeNull ? base + "_or_null" : base
     }

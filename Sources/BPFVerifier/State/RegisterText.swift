@@ -16,7 +16,6 @@ enum RegisterText {
             if r.offset != 0 { fields.append("off=\(r.offset)") }
             if r.type == .packet || r.type == .packetMeta { fields.append("r=\(r.range)") }
             if case .ringbufMemory(let size) = r.type { fields.append("sz=\(size)") }
-            if case .memory(let size) = r.type { fields.append("sz=\(size)") }
             if r.bounds.constantValue != 0 { fields.append("\(r.bounds)") }
             return "\(r.typeName)(\(fields.joined(separator: ",")))"
         }

@@ -3,35 +3,27 @@
 /// current state was already proven safe from the explored one.
 enum StateInclusion {
     /// True if `old` includes `current`. Only `liveRegisters` of the innermost frame are compared
-    /// (the others may hold anything); outer frames are compared whole.
+    /// (the others may hold anything), and of those only `decidingRegisters` by their bounds when
+    /// both are scalars (``Liveness/decidesIn``); outer frames are compared whole.
     static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16,
-                         liveSlots: UInt64 = .max) -> Bool {
+                         decidingRegisters: UInt16 = 0x7ff) -> Bool {
         guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
         var ids = IDMap()
         let innermost = old.frames.count - 1
         // Registers of every frame first (cheap, and where states usually differ), then stacks.
-        let registersMatch = old.frames.withUnsafeBufferPointer { a in
-            current.frames.withUnsafeBufferPointer { b in
-                for f in 0...innermost {
-                    guard a[f].callSite == b[f].callSite else { return false }
-                    let ok = a[f].registers.withUnsafeBufferPointer { ra in
-                        b[f].registers.withUnsafeBufferPointer { rb in
-                            for r in 0..<11 where f != innermost || liveRegisters & (1 << UInt16(r)) != 0 {
-                                if !registerIncludes(ra[r], rb[r], &ids) { return false }
-                            }
-                            return true
-                        }
-                    }
-                    if !ok { return false }
-                }
-                return true
+        for f in 0...innermost {
+            guard old.frames[f].callSite == current.frames[f].callSite else { return false }
+            let live: UInt16 = f == innermost ? liveRegisters : 0x7ff
+            let deciding: UInt16 = f == innermost ? decidingRegisters : 0x7ff
+            for r in 0..<11 where live & (1 << UInt16(r)) != 0 {
+                let a = old.frames[f].registers[r], b = current.frames[f].registers[r]
+                // A scalar whose value decides nothing later: any scalar will do (the kernel's
+                // `!rold->precise` case of regsafe).
+                if deciding & (1 << UInt16(r)) == 0 && a.isScalar && b.isScalar { continue }
+                if !registerIncludes(a, b, &ids) { return false }
             }
         }
-        guard registersMatch else { return false }
-        for f in 0...innermost
-        where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids, liveSlots: f == innermost ? liveSlots : .max) {
-            return false
-        }
+        for f in 0...innermost where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids) { return false }
         for (id, _) in old.references {
             guard let mapped = ids.forward[id], current.references[mapped] != nil else { return false }
         }
@@ -54,20 +46,24 @@ enum StateInclusion {
         return true
     }
 
-    /// A hash of what ``equal(_:_:liveRegisters:)`` compares.
+    /// A hash of what ``equal(_:_:liveRegisters:)`` compares: equal states hash alike.
+    ///
+    /// A few fields decide almost every inequality, mixed by multiplication (Hasher's SipHash
+    /// was a tenth of payload_scan.o's verification).
     static func signature(_ state: VerifierState, liveRegisters: UInt16) -> Int {
-        var hasher = Hasher()
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
         for (f, frame) in state.frames.enumerated() {
-            hasher.combine(frame.callSite)
-            let isInnermost = f == state.frames.count - 1
-            for r in 0..<11 where !isInnermost || liveRegisters & (1 << UInt16(r)) != 0 {
-                // A few fields decide almost every inequality; equal states still hash alike.
+            h = (h ^ UInt64(bitPattern: Int64(frame.callSite))) &* 0x100_0000_01b3
+            let live: UInt16 = f == state.frames.count - 1 ? liveRegisters : 0x7ff
+            for r in 0..<11 where live & (1 << UInt16(r)) != 0 {
                 let value = frame.registers[r]
-                hasher.combine(value.bounds.umin &+ 31 &* value.bounds.umax &+ UInt64(bitPattern: Int64(value.offset)) &* 7
-                               &+ UInt64(value.range) &* 13 &+ UInt64(value.id) &* 17)
+                let mixed = value.bounds.umin &+ 31 &* value.bounds.umax &+ UInt64(bitPattern: Int64(value.offset)) &* 7
+                    &+ UInt64(value.range) &* 13 &+ UInt64(value.id) &* 17
+                h = (h ^ mixed) &* 0x100_0000_01b3
+                h ^= h >> 29
             }
         }
-        return hasher.finalize()
+        return Int(bitPattern: UInt(h))
     }
 
     /// `check_ids`: ids of the old state must map one-to-one onto ids of the current state.
@@ -107,10 +103,12 @@ enum StateInclusion {
     }
 
     /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
-    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap, liveSlots: UInt64 = .max) -> Bool {
-        for s in 0..<StackState.slotCount where liveSlots & (1 << UInt64(s)) != 0 {
+    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap) -> Bool {
+        // Slots below the old state's depth were never touched on its path: nothing to compare.
+        let used = min(StackState.slotCount, (old.depth + 7) / 8)
+        for s in 0..<used {
+            if old.slots[s].kinds == 0 && old.slots[s].spilled == nil { continue }
             let a = old.slots[s], b = current.slots[s]
-            if a.isEmpty { continue }
             if let spilled = a.spilled {
                 if let other = b.spilled {
                     if !registerIncludes(spilled, other, &ids) { return false }

@@ -1,6 +1,6 @@
 /// One function's registers and stack (`struct bpf_func_state`).
 struct FrameState: Hashable, Sendable {
-    var registers: [RegisterState]
+    var registers: RegisterFile
     var stack = StackState()
     /// Instruction index of the call that entered this frame (-1 for the main program).
     var callSite: Int
@@ -8,7 +8,7 @@ struct FrameState: Hashable, Sendable {
     var functionStart: Int
 
     init(callSite: Int, functionStart: Int) {
-        registers = Array(repeating: .notInitialized, count: 11)
+        registers = RegisterFile(repeating: .notInitialized)
         self.callSite = callSite
         self.functionStart = functionStart
     }
@@ -20,6 +20,16 @@ struct VerifierState: Hashable, Sendable {
     /// Ring buffer records reserved and not yet submitted or discarded: reference id -> the
     /// instruction that reserved it.
     var references: [UInt32: Int] = [:]
+    /// The last helper call on this path that changed the packet, and which of the innermost
+    /// frame's registers it turned from packet pointers into unknowns and nothing has written
+    /// since: only for the hint when one of them is used as a pointer. Not compared by pruning.
+    var packetChange: PacketChange?
+
+    struct PacketChange: Hashable, Sendable {
+        var instructionIndex: Int
+        var helper: Int32
+        var registers: UInt16
+    }
 
     var current: FrameState {
         get { frames[frames.count - 1] }

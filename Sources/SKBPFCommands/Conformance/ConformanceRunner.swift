@@ -1,21 +1,41 @@
+public import BPFABI
 import BPFISA
-import BPFVM
 import BPFVerifier
+import BPFVM
 
-/// Runs conformance vectors in the checked interpreter with the suites' test helpers
-/// (ids 0–5 as ubpf's harness defines them; bpf_conformance uses only id 5, the same unwind helper).
+/// Runs conformance vectors with the suites' test helpers (ids 0–5 as ubpf's harness defines
+/// them; bpf_conformance uses only id 5, the same unwind helper): raw in the checked interpreter,
+/// or verified first as a Linux loader would.
 public struct ConformanceRunner: Sendable {
     public enum Outcome: Sendable, Equatable {
         case passed
         case failed(String)
         case skipped(String)
+        /// Verified mode: the verifier refused the program (the kernel's message).
+        case rejected(String)
     }
+
+    /// How a vector's program is loaded before it runs.
+    public enum Loading: Sendable, Equatable {
+        /// As ubpf's and bpf_conformance's own harnesses: no verifier, every access checked
+        /// (r1 = the memory, r2 = its length).
+        case raw
+        /// As bpf_conformance's Linux plugin: the verifier first, with the program type's context
+        /// in r1 (the plugin loads `BPF_PROG_TYPE_XDP`); an accepted program then runs unchecked on
+        /// the memory, which is padded to the context's size so that every access the verifier
+        /// allowed through r1 stays inside it.
+        case verified(ProgramType)
+    }
+
+    public let loading: Loading
 
     /// Enough for every vector of the suites (the largest executes about a million instructions),
     /// small enough that an endless loop fails in well under a second.
     static let instructionBudget = 100_000_000
 
-    public init() {}
+    public init(loading: Loading = .raw) {
+        self.loading = loading
+    }
 
     /// Runs a vector that passes in the checked interpreter once more as x86-64 machine code
     /// (unchecked, as verified programs run): the native code must return the same value and
@@ -53,57 +73,6 @@ public struct ConformanceRunner: Sendable {
         }
     }
 
-    /// What verified mode made of a vector: the verifier's verdict, and for an accepted program
-    /// how its run went.
-    public struct VerifiedOutcome: Sendable, Equatable {
-        /// nil when accepted, else the verifier's message (first line).
-        public var rejection: String?
-        public var run: Outcome
-    }
-
-    /// Verified mode: the vector's program goes through the verifier first (as a raw-memory
-    /// program: r1 = its memory block, r2 = the block's length), as a kernel loader would. An
-    /// accepted program runs checked and then as native code, and must give the expected result;
-    /// one that expects a run-time error must have been rejected. nil for vectors with no run.
-    public func runVerified(_ vector: ConformanceVector) -> VerifiedOutcome? {
-        guard vector.skipReason == nil, vector.expectedResult != nil || vector.expectedError != nil,
-              let program = try? Self.program(of: vector), (try? program.validate()) != nil
-        else { return nil }
-        let report: VerificationReport
-        do {
-            report = try Verifier.verify(program, memorySize: vector.memory.count)
-        } catch {
-            let first = error.message.split(separator: "\n").first.map(String.init) ?? error.message
-            return VerifiedOutcome(rejection: first, run: .passed)
-        }
-        guard let expected = vector.expectedResult else {
-            return VerifiedOutcome(rejection: nil, run: .failed("accepted, but the vector expects an error: \(vector.expectedError ?? "")"))
-        }
-        let checked: ExecutableProgram, unchecked: ExecutableProgram
-        do {
-            checked = try ExecutableProgram(program, helpers: .conformanceTestHelpers, verification: report)
-            unchecked = try ExecutableProgram(program, helpers: .conformanceTestHelpers, mode: .unchecked, verification: report)
-        } catch {
-            return VerifiedOutcome(rejection: nil, run: .failed("translation failed: \(error)"))
-        }
-        for (executable, engine) in [(checked, Interpreter.Engine.interpreter), (unchecked, .native)] {
-            // The native run only follows a checked run that did not trap.
-            var memory = vector.memory
-            let interpreter = Interpreter(program: executable, instructionBudget: Self.instructionBudget, engine: engine)
-            let outcome: Result<UInt64, Trap> = memory.withUnsafeMutableBytes { buffer in
-                do throws(Trap) { return .success(try interpreter.run(memory: buffer).returnValue) } catch { return .failure(error) }
-            }
-            switch outcome {
-            case .failure(let trap):
-                return VerifiedOutcome(rejection: nil, run: .failed("accepted, but the run trapped: \(trap)"))
-            case .success(let value) where value != expected:
-                return VerifiedOutcome(rejection: nil, run: .failed("returned \(hex(value)), expected \(hex(expected)) (\(engine))"))
-            case .success: continue
-            }
-        }
-        return VerifiedOutcome(rejection: nil, run: .passed)
-    }
-
     private static func program(of vector: ConformanceVector) throws -> Program? {
         if let (text, file) = vector.assembly { return try Assembler.assemble(text, dialect: .conformance, fileName: file) }
         if let raw = vector.raw { return try Program(decoding: raw) }
@@ -134,11 +103,22 @@ public struct ConformanceRunner: Sendable {
         }
         guard expectsRun else { return .passed }
         guard let program else { return .failed("no program") }
+        var memory = vector.memory
+        var report: VerificationReport?
+        if case .verified(let type) = loading {
+            do { report = try Verifier.verify(program, type: type) } catch {
+                return .rejected(String(error.message.split(separator: "\n").first ?? ""))
+            }
+            let contextSize = type.hasSkBuffContext ? SkBuffContext.byteCount : XDPContext.byteCount
+            if memory.count < contextSize { memory += [UInt8](repeating: 0, count: contextSize - memory.count) }
+        }
         let executable: ExecutableProgram
-        do { executable = try ExecutableProgram(program, helpers: .conformanceTestHelpers) } catch {
+        do {
+            executable = try ExecutableProgram(program, helpers: .conformanceTestHelpers,
+                                               mode: report == nil ? .checked : .unchecked, verification: report)
+        } catch {
             return expectsError ? .passed : .failed("load failed: \(error)")
         }
-        var memory = vector.memory
         let interpreter = Interpreter(program: executable, instructionBudget: Self.instructionBudget)
         let outcome: Result<UInt64, Trap> = memory.withUnsafeMutableBytes { buffer in
             do throws(Trap) { return .success(try interpreter.run(memory: buffer).returnValue) } catch {
