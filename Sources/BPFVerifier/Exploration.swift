@@ -328,7 +328,8 @@ final class Exploration {
         var dropped = false
         var pruned = false
         for node in visited[index].reversed() {
-            if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index]) {
+            if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index],
+                                           liveSlots: liveness.liveSlots[index]) {
                 node.hits += 1
                 pruned = true
                 break

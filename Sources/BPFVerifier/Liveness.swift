@@ -18,6 +18,11 @@ struct Liveness {
     var liveIn: [UInt16]
     /// Bit r set: register r's value may decide a later check (a subset of ``liveIn``).
     var decidesIn: [UInt16]
+    /// Bit s set: stack slot s of the current frame (bytes fp-8(s+1) … fp-8s-1) may be read
+    /// before it is overwritten, on entry to the instruction. All ones where the analysis cannot
+    /// tell (a stack pointer passed to a helper or another function, a load through a copy of
+    /// r10). The kernel marks the same per state (stack REG_LIVE_READ); `stacksafe` skips the rest.
+    var liveSlots: [UInt64]
 
     init(program: Program, kinds: [InstructionKind], functionStarts: [Int]) {
         let count = kinds.count
@@ -209,5 +214,96 @@ struct Liveness {
             }
         }
         decidesIn = decides
+        liveSlots = Self.stackLiveness(program: program, kinds: kinds, successors: successors)
+    }
+
+    /// Registers that may ever hold a stack pointer (flow-insensitive): r10, copies of one, and
+    /// any 8-byte load when a stack pointer may have been spilled.
+    private static func stackPointerRegisters(program: Program, kinds: [InstructionKind]) -> UInt16 {
+        var set: UInt16 = 1 << 10
+        var changed = true
+        while changed {
+            changed = false
+            let before = set
+            var spilled = false
+            for (i, kind) in kinds.enumerated() {
+                let insn = program.instructions[i]
+                let src: UInt16 = 1 << UInt16(insn.src), dst: UInt16 = 1 << UInt16(insn.dst)
+                switch kind {
+                case .alu(.mov, _, .register, _), .moveSignExtend:
+                    if set & src != 0 { set |= dst }
+                case .store(.doubleWord, .register), .atomic:
+                    if set & src != 0 { spilled = true }
+                default: break
+                }
+            }
+            if spilled {
+                for (i, kind) in kinds.enumerated() {
+                    if case .load(.doubleWord, _) = kind { set |= 1 << UInt16(program.instructions[i].dst) }
+                    if case .atomic(_, let fetch, .doubleWord) = kind, fetch { set |= 1 << UInt16(program.instructions[i].src) }
+                }
+            }
+            changed = set != before
+        }
+        return set
+    }
+
+    private static func stackLiveness(program: Program, kinds: [InstructionKind], successors: [[Int]]) -> [UInt64] {
+        let count = kinds.count
+        let stackPointers = stackPointerRegisters(program: program, kinds: kinds)
+        let all = UInt64.max
+        var gen = [UInt64](repeating: 0, count: count)
+        var kill = [UInt64](repeating: 0, count: count)
+        /// Slots covering `[offset, offset + size)` below r10; nil when outside the frame.
+        func slots(_ offset: Int, _ size: Int) -> UInt64? {
+            guard offset < 0, offset + size <= 0, offset >= -512 else { return nil }
+            let first = (-(offset + size)) / 8, last = (-offset - 1) / 8
+            var mask: UInt64 = 0
+            for slot in first...last { mask |= 1 << UInt64(slot) }
+            return mask
+        }
+        for i in 0..<count {
+            let insn = program.instructions[i]
+            let offset = Int(insn.offset)
+            switch kinds[i] {
+            case .load(let size, _):
+                if insn.src == 10 {
+                    gen[i] = slots(offset, size.byteCount) ?? all
+                } else if stackPointers & (1 << UInt16(insn.src)) != 0 {
+                    gen[i] = all
+                }
+            case .store(let size, _):
+                if insn.dst == 10, size == .doubleWord, offset % 8 == 0, let mask = slots(offset, 8) {
+                    kill[i] = mask
+                }
+            case .atomic:
+                if insn.dst == 10 {
+                    gen[i] = slots(offset, 8) ?? all
+                } else if stackPointers & (1 << UInt16(insn.dst)) != 0 {
+                    gen[i] = all
+                }
+            case .call(.helper):
+                if stackPointers & 0b111110 != 0 { gen[i] = all }
+            case .call, .callRegister:
+                gen[i] = all
+            default: break
+            }
+        }
+        var live = [UInt64](repeating: 0, count: count)
+        var changed = true
+        while changed {
+            changed = false
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                var out: UInt64 = 0
+                for s in successors[i] { out |= live[s] }
+                let value = gen[i] | (out & ~kill[i])
+                if value != live[i] {
+                    live[i] = value
+                    changed = true
+                }
+            }
+        }
+        return live
     }
 }
+

@@ -59,6 +59,24 @@ struct VerifierTests {
         #expect(report.instructionsProcessed < 4 * program.slotCount)
     }
 
+    /// Values spilled to stack slots nothing reads again do not split states: 30 diamonds, each
+    /// spilling the byte it read (or not) to one of 8 slots (2^30 paths otherwise; the kernel
+    /// skips such slots in stacksafe, having never marked them read).
+    @Test func deadStackSlotsDoNotSplitStates() throws {
+        var source = Self.packetPrologue + "\nr4 = r2\nr4 += 30\nif r4 > r3 goto out\n"
+        for k in 0..<30 {
+            source += "r5 = *(u8 *)(r2 + \(k))\nif r5 > \(k * 7 % 256) goto j\(k)\nr5 ^= 5\n*(u64 *)(r10 - \(8 * (1 + k % 8))) = r5\nj\(k):\n"
+        }
+        source += "r0 = 0\nexit\nout:\nr0 = 0\nexit"
+        let report = try Verifier.verify(try Assembler.assemble(source, dialect: .llvm), type: .schedCls)
+        #expect(report.instructionsProcessed < 1000)
+        // Read back at the end, the slots matter: then the states stay apart.
+        let read = source.replacingOccurrences(of: "r0 = 0\nexit\nout:", with: "r0 = *(u64 *)(r10 - 8)\nexit\nout:")
+            .replacingOccurrences(of: "\nr4 = r2\n", with: "\nr0 = 0\n*(u64 *)(r10 - 8) = r0\nr4 = r2\n")
+        let exact = try Verifier.verify(try Assembler.assemble(read, dialect: .llvm), type: .schedCls)
+        #expect(exact.instructionsProcessed > report.instructionsProcessed)
+    }
+
     /// A counter that only goes to the return value does not split states: 30 diamonds, each
     /// adding 1 or not, prune at every join (2^30 paths otherwise).
     @Test func valuesThatDecideNothingDoNotSplitStates() throws {

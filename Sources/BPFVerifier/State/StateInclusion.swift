@@ -6,7 +6,7 @@ enum StateInclusion {
     /// (the others may hold anything), and of those only `decidingRegisters` by their bounds when
     /// both are scalars (``Liveness/decidesIn``); outer frames are compared whole.
     static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16,
-                         decidingRegisters: UInt16 = 0x7ff) -> Bool {
+                         decidingRegisters: UInt16 = 0x7ff, liveSlots: UInt64 = .max) -> Bool {
         guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
         var ids = IDMap()
         let innermost = old.frames.count - 1
@@ -23,7 +23,10 @@ enum StateInclusion {
                 if !registerIncludes(a, b, &ids) { return false }
             }
         }
-        for f in 0...innermost where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids) { return false }
+        for f in 0...innermost
+        where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids, liveSlots: f == innermost ? liveSlots : .max) {
+            return false
+        }
         for (id, _) in old.references {
             guard let mapped = ids.forward[id], current.references[mapped] != nil else { return false }
         }
@@ -103,10 +106,10 @@ enum StateInclusion {
     }
 
     /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
-    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap) -> Bool {
+    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap, liveSlots: UInt64 = .max) -> Bool {
         // Slots below the old state's depth were never touched on its path: nothing to compare.
         let used = min(StackState.slotCount, (old.depth + 7) / 8)
-        for s in 0..<used {
+        for s in 0..<used where liveSlots & (1 << UInt64(s)) != 0 {
             if old.slots[s].kinds == 0 && old.slots[s].spilled == nil { continue }
             let a = old.slots[s], b = current.slots[s]
             if let spilled = a.spilled {
