@@ -37,30 +37,6 @@ struct VerifyCommandTests {
         #expect(out.standardError.contains("state: "))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/opt/swift/usr/bin/clang"), "needs clang -target bpf"))
-    func aMapValueErrorNamesItsSourceLine() throws {
-        let source = """
-            #include "skbpf.h"
-            struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } counts SEC(".maps");
-            SEC("tc") int count(struct __sk_buff *skb) {
-                __u32 key = skb->mark;
-                __u64 *value = bpf_map_lookup_elem(&counts, &key);
-                return *value ? 1 : 0;
-            }
-            char _license[] SEC("license") = "GPL";
-            """
-        let c = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".c")
-        let object = c.deletingPathExtension().appendingPathExtension("o")
-        let include = SharedFixtures.repositoryRoot.appendingPathComponent("Programs/c/include").path
-        _ = try ExternalTool.run("/opt/swift/usr/bin/clang", ["-target", "bpf", "-O2", "-g", "-I", include, "-c", c.path,
-                                                              "-o", object.path])
-        let out = try CommandRunner.run(["verify", object.path])
-        #expect(out.status == 1)
-        #expect(out.standardError.contains("invalid mem access 'map_value_or_null'"), "\(out.standardError)")
-        #expect(out.standardError.contains("hint: the pointer may be NULL here: check it"), "\(out.standardError)")
-        #expect(out.standardError.contains(".c:6"), "the source line from BTF: \(out.standardError)")
-    }
-
     // MARK: - Hints for the common mistakes (the kernel's message, then how to fix it)
 
     /// Verifies assembly text; returns the exit status and standard error.
@@ -70,8 +46,9 @@ struct VerifyCommandTests {
         return (out.status, out.standardError)
     }
 
-    @Test func hintForAPacketPointerAHelperInvalidated() throws {
-        let source = """
+    /// Checks 14 packet bytes, calls bpf_skb_store_bytes (which may move the packet), then writes
+    /// through the packet pointer it had before the call.
+    static let writeAfterStoreBytes = """
             r6 = r1
             r7 = *(u32 *)(r6 + 76)
             r8 = *(u32 *)(r6 + 80)
@@ -92,7 +69,10 @@ struct VerifyCommandTests {
             out:
             r0 = 0
             exit
-            """
+        """
+
+    @Test func hintForAPacketPointerAHelperInvalidated() throws {
+        let source = Self.writeAfterStoreBytes
         let hint = "hint: R7 was a packet pointer until the call to bpf_skb_store_bytes at insn 14 changed the packet: "
             + "load skb->data and skb->data_end again after the call and check the bounds again"
         let root = try verify(source)
@@ -133,21 +113,31 @@ struct VerifyCommandTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/opt/swift/usr/bin/clang"), "clang not found"))
     func hintForAMapValueUsedWithoutANullCheck() throws {
-        let source = """
+        let object = try compile("""
             #include "skbpf.h"
             struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); } counts SEC(".maps");
             char _license[] SEC("license") = "GPL";
-            SEC("tc") int f(struct __sk_buff *skb) { __u32 k = 1; __u64 *v = bpf_map_lookup_elem(&counts, &k); return *v; }
-            """
+            SEC("tc") int f(struct __sk_buff *skb) {
+                __u32 k = 1;
+                __u64 *v = bpf_map_lookup_elem(&counts, &k);
+                return *v;
+            }
+            """)
+        let out = try CommandRunner.run(["verify", object.path])
+        #expect(out.status == 1)
+        #expect(out.standardError.contains("R0 invalid mem access 'map_value_or_null'"), "\(out.standardError)")
+        #expect(out.standardError.contains("hint: the pointer may be NULL here: check it (if (!p) return ...) before this access"))
+        #expect(out.standardError.contains(".c:7"), "the source line from BTF: \(out.standardError)")
+    }
+
+    /// `source` compiled with `clang -target bpf -O2 -g` against Programs/c/include.
+    private func compile(_ source: String) throws -> URL {
         let c = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".c")
         let object = c.deletingPathExtension().appendingPathExtension("o")
         _ = try ExternalTool.run("/opt/swift/usr/bin/clang", [
             "-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",
             "-I" + SharedFixtures.repositoryRoot.appendingPathComponent("Programs/c/include").path, "-c", c.path, "-o", object.path])
-        let out = try CommandRunner.run(["verify", object.path])
-        #expect(out.status == 1)
-        #expect(out.standardError.contains("R0 invalid mem access 'map_value_or_null'"))
-        #expect(out.standardError.contains("hint: the pointer may be NULL here: check it (if (!p) return ...) before this access"))
+        return object
     }
 
     @Test func strictRefusesWhatRootMayDo() throws {
@@ -167,28 +157,7 @@ struct VerifyCommandTests {
     /// `--log` in the kernel's verbose-log shape (kernel_oracle.py verify --log-level 1 on the
     /// same program prints these lines, the disassembly apart: the kernel writes `+76`, `pc+11`).
     @Test func logLooksLikeTheKernels() throws {
-        let source = """
-            r6 = r1
-            r7 = *(u32 *)(r6 + 76)
-            r8 = *(u32 *)(r6 + 80)
-            r2 = r7
-            r2 += 14
-            if r2 > r8 goto out
-            r1 = r6
-            r2 = 12
-            r3 = r10
-            r3 += -8
-            r4 = 0
-            *(u64 *)(r10 - 8) = r4
-            r4 = 2
-            r5 = 0
-            call 9
-            r1 = 1
-            *(u8 *)(r7 + 0) = r1
-            out:
-            r0 = 0
-            exit
-            """
+        let source = Self.writeAfterStoreBytes
         let file = try CommandRunner.temporaryFile(Array(source.utf8), suffix: ".s")
         let lines = try CommandRunner.run(["verify", file.path, "--log"]).standardOutput.split(separator: "\n").map(String.init)
         for kernelLine in [
