@@ -27,6 +27,9 @@ public struct ExecutableProgram: Sendable {
     let registry: HelperRegistry
     /// True when a verifier proved the program safe (its context facts were used).
     public let isVerified: Bool
+    /// False when the verifier proved no run changes the packet (no packet store, no
+    /// packet-changing helper); true for unverified programs.
+    public let mayWritePacket: Bool
     /// The map set `lddw` map references were resolved against; interpreters must use it.
     let mapSetIdentity: ObjectIdentifier?
 
@@ -49,6 +52,7 @@ public struct ExecutableProgram: Sendable {
                                     isGPLCompatible: isGPLCompatible,
                                     verifiedContextAccesses: verification?.contextAccesses).translate()
         self.isVerified = verification != nil
+        self.mayWritePacket = verification?.writesPacket ?? true
         self.mapSetIdentity = maps.map(ObjectIdentifier.init)
         self.mode = mode
         self.programType = programType

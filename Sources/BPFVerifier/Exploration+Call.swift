@@ -89,6 +89,7 @@ extension Exploration {
             invalidate { $0.referenceID == released }
         }
         if prototype.changesPacketData {
+            writesPacket = true
             var stale: UInt16 = 0
             for r in 0..<11 where state.current.registers[r].type.isPacketData || state.current.registers[r].type == .packetEnd {
                 stale |= 1 << UInt16(r)

@@ -90,6 +90,7 @@ extension Exploration {
         case .packet, .packetMeta:
             if isWrite && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: offset, size: size)
+            if isWrite { writesPacket = true }
             if case .register(let value)? = write, value.isPointer, options.strict { throw error("R\(regno) leaks addr into packet") }
             return .unknownScalar
         case .mapValue(let index):
@@ -332,6 +333,7 @@ extension Exploration {
         case .packet, .packetMeta:
             if write && !type.mayWritePacket { throw error("cannot write into packet") }
             try packetAccess(regno, pointer, offset: 0, size: size)
+            if write { writesPacket = true }
         case .mapValue(let index):
             let map = maps[index]
             if write && map.isReadOnly {

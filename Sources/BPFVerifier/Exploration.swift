@@ -94,6 +94,8 @@ final class Exploration {
     var peakStates = 0
     var stackDepths: [Int: Int] = [:]
     var contextAccesses: [Int: ContextAccess] = [:]
+    /// Set when some path stores into the packet or calls a helper that changes it.
+    var writesPacket = false
     var log: [String] = []
 
     /// The kernel's limit on pending branches (`BPF_COMPLEXITY_LIMIT_JMP_SEQ`).

@@ -73,6 +73,9 @@ public struct VerificationReport: Sendable {
     /// The context access each load or store through the context pointer makes, by instruction
     /// index: the translator turns these into field ops.
     public var contextAccesses: [Int: ContextAccess]
+    /// Whether the program may change packet bytes or geometry: some path stores into the packet
+    /// or calls a helper that changes packet data. False proves a run leaves the packet as it was.
+    public var writesPacket: Bool
     /// Wall time of the verification, nanoseconds.
     public var durationNanoseconds: UInt64
     /// The state trace, when ``VerifierOptions/keepsLog`` asked for it.
@@ -98,7 +101,8 @@ public enum Verifier {
         return VerificationReport(
             instructionsProcessed: exploration.processed, totalStates: exploration.totalStates,
             peakStates: exploration.peakStates, stackDepths: exploration.stackDepths,
-            contextAccesses: exploration.contextAccesses, durationNanoseconds: monotonicNanoseconds() - start,
+            contextAccesses: exploration.contextAccesses, writesPacket: exploration.writesPacket,
+            durationNanoseconds: monotonicNanoseconds() - start,
             log: exploration.log)
     }
 }

@@ -1,1 +1,0 @@
-// Datapath: hook points on the L3/L4 path, routing, sockets, verdicts, statistics.
