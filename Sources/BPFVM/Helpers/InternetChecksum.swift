@@ -4,21 +4,21 @@
 // Values are "raw": 16/32-bit words as loaded from packet memory on this little-endian host,
 // as the kernel's `__sum16`/`__be32`/`__wsum` are used.
 
-enum InternetChecksum {
+package enum InternetChecksum {
     /// `csum_add`: 32-bit add with end-around carry.
     @inline(__always)
-    static func add(_ a: UInt32, _ b: UInt32) -> UInt32 {
+    package static func add(_ a: UInt32, _ b: UInt32) -> UInt32 {
         let (sum, carry) = a.addingReportingOverflow(b)
         return sum &+ (carry ? 1 : 0)
     }
 
     /// `csum_sub`.
     @inline(__always)
-    static func subtract(_ a: UInt32, _ b: UInt32) -> UInt32 { add(a, ~b) }
+    package static func subtract(_ a: UInt32, _ b: UInt32) -> UInt32 { add(a, ~b) }
 
     /// `csum_fold`: 32-bit partial sum to the final 16-bit checksum (complemented).
     @inline(__always)
-    static func fold(_ sum: UInt32) -> UInt16 {
+    package static func fold(_ sum: UInt32) -> UInt16 {
         var s = (sum & 0xffff) &+ (sum >> 16)
         s = (s & 0xffff) &+ (s >> 16)
         return ~UInt16(truncatingIfNeeded: s)
@@ -26,43 +26,43 @@ enum InternetChecksum {
 
     /// `csum_from32to16`: the 32-bit partial sum folded to 16 bits with end-around carry, not complemented.
     @inline(__always)
-    static func from32to16(_ sum: UInt32) -> UInt16 {
+    package static func from32to16(_ sum: UInt32) -> UInt16 {
         let rotated = sum &+ ((sum >> 16) | (sum << 16))
         return UInt16(truncatingIfNeeded: rotated >> 16)
     }
 
     /// `csum16_add`.
     @inline(__always)
-    static func add16(_ a: UInt16, _ b: UInt16) -> UInt16 {
+    package static func add16(_ a: UInt16, _ b: UInt16) -> UInt16 {
         let (sum, carry) = a.addingReportingOverflow(b)
         return sum &+ (carry ? 1 : 0)
     }
 
     /// `csum_replace2`: update checksum `sum` for a 16-bit field changing from `old` to `new`.
-    static func replace2(_ sum: UInt16, from old: UInt16, to new: UInt16) -> UInt16 {
+    package static func replace2(_ sum: UInt16, from old: UInt16, to new: UInt16) -> UInt16 {
         ~add16(add16(~sum, ~old), new)
     }
 
     /// `csum_replace4`.
-    static func replace4(_ sum: UInt16, from old: UInt32, to new: UInt32) -> UInt16 {
+    package static func replace4(_ sum: UInt16, from old: UInt32, to new: UInt32) -> UInt16 {
         fold(add(subtract(UInt32(~sum), old), new))
     }
 
     /// `csum_replace_by_diff`.
-    static func replaceByDiff(_ sum: UInt16, diff: UInt32) -> UInt16 {
+    package static func replaceByDiff(_ sum: UInt16, diff: UInt32) -> UInt16 {
         fold(add(diff, UInt32(~sum)))
     }
 
     /// `add64_with_carry`.
     @inline(__always)
-    static func add64(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    package static func add64(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let (sum, carry) = a.addingReportingOverflow(b)
         return sum &+ (carry ? 1 : 0)
     }
 
     /// x86-64 `csum_partial`: 64-bit accumulation with end-around carry over 8-byte words, a
     /// zero-padded tail, folded to 32 bits. Returns the 32-bit `__wsum`.
-    static func partial(_ bytes: UnsafeRawBufferPointer, seed: UInt32) -> UInt32 {
+    package static func partial(_ bytes: UnsafeRawBufferPointer, seed: UInt32) -> UInt32 {
         var accumulator = UInt64(seed)
         var offset = 0
         while offset + 8 <= bytes.count {

@@ -62,7 +62,7 @@ extension SkBuffHelpers {
     }
 
     /// `__vlan_insert_tag(skb, proto, tci)` (mac_len = ETH_HLEN): 4 bytes in after the addresses.
-    static func insertTag(_ skb: SkBuff, protocolBigEndian: UInt16, tci: UInt16) {
+    package static func insertTag(_ skb: SkBuff, protocolBigEndian: UInt16, tci: UInt16) {
         skb.ensureHeadroom(vlanHeaderLength)  // skb_cow_head
         guard let start = skb.tryPush(vlanHeaderLength) else { return }
         start.copyMemory(from: start + vlanHeaderLength, byteCount: 12)

@@ -1,0 +1,113 @@
+import BPFABI
+import BPFVM
+import PacketBuffer
+import Glibc
+
+// Running the programs of a hook. tc return codes as the kernel's tcx/cls_bpf direct-action
+// read them, with the one choice the pipeline makes: `TC_ACT_OK` lets the packet go on to the
+// hook's next program as `TC_ACT_UNSPEC` does (netfilter's ACCEPT), so every program of a hook
+// sees every packet nothing before it decided on.
+//
+//   -1 UNSPEC, 0 OK, 1 RECLASSIFY, 3 PIPE, 6 REPEAT, other  → next program / pass
+//   2 SHOT → drop      4 STOLEN, 5 QUEUED, 8 TRAP → stolen      7 REDIRECT → bpf_redirect's target
+
+/// What a hook decided for a packet.
+enum HookOutcome {
+    case pass
+    case drop(DropReason)
+    case stolen
+    case redirect(RedirectRequest)
+}
+
+extension Datapath {
+    /// Runs `programs` (attachment indices, in order) at `hook` on `skb`.
+    @inline(__always)
+    func runHook(_ hook: HookPoint, _ programs: [Int], _ skb: SkBuff) -> HookOutcome {
+        let c = hookCounters + hook.rawValue
+        c.pointee.packets &+= 1
+        c.pointee.bytes &+= skb.length
+        if isRecording { trailStorage.pointee.hooks.append(hook) }
+        for index in programs {
+            let outcome = runTrafficProgram(index, hook, skb)
+            switch outcome {
+            case .pass: continue
+            case .drop: c.pointee.dropped &+= 1
+            case .stolen: c.pointee.stolen &+= 1
+            case .redirect: c.pointee.redirected &+= 1
+            }
+            return outcome
+        }
+        c.pointee.passed &+= 1
+        return .pass
+    }
+
+    /// One program at a tc or netfilter hook, its return value read as a verdict.
+    @inline(__always)
+    private func runTrafficProgram(_ index: Int, _ hook: HookPoint, _ skb: SkBuff) -> HookOutcome {
+        let attachment = attachments[index]
+        let c = programCounters + index
+        guard let value = run(index, attachment, hook, skb) else {
+            c.pointee.dropped &+= 1
+            return .drop(.programFault)
+        }
+        if attachment.isSocketFilter {
+            // A filter outside a socket: 0 refuses the packet, any length accepts it.
+            if UInt32(truncatingIfNeeded: value) == 0 {
+                c.pointee.dropped &+= 1
+                return .drop(.program)
+            }
+            c.pointee.passed &+= 1
+            return .pass
+        }
+        switch Int32(truncatingIfNeeded: value) {
+        case TCAction.shot.rawValue:
+            c.pointee.dropped &+= 1
+            return .drop(.program)
+        case TCAction.stolen.rawValue, TCAction.queued.rawValue, TCAction.trap.rawValue:
+            c.pointee.stolen &+= 1
+            return .stolen
+        case TCAction.redirect.rawValue:
+            c.pointee.redirected &+= 1
+            // skb_do_redirect without a target set by bpf_redirect drops the packet.
+            guard let request = attachment.interpreter.redirectRequest else { return .drop(.redirectFailed) }
+            return .redirect(request)
+        default:
+            c.pointee.passed &+= 1
+            return .pass
+        }
+    }
+
+    /// Runs attachment `index` on `skb` and books it: run count, bytes, instructions, a timed
+    /// sample, the trail entry and whether the packet was rewritten. Nil when the run faulted.
+    @inline(__always)
+    func run(_ index: Int, _ attachment: ProgramAttachment, _ hook: HookPoint, _ skb: SkBuff) -> UInt64? {
+        let c = programCounters + index
+        c.pointee.runs &+= 1
+        c.pointee.bytes &+= skb.length
+        let watchesBytes = isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
+        let lengthBefore = skb.length
+        if watchesBytes { snapshot.copyMemory(from: skb.data, byteCount: min(lengthBefore, Self.snapshotCapacity)) }
+        let isTimed = c.pointee.runs & (Self.timingInterval - 1) == 1
+        let start = isTimed ? Self.now() : 0
+        let result: RunResult
+        do {
+            result = try attachment.interpreter.run(context: skb)
+        } catch {
+            c.pointee.faults &+= 1
+            return nil
+        }
+        if isTimed {
+            c.pointee.timedRuns &+= 1
+            c.pointee.timedNanoseconds &+= Int(truncatingIfNeeded: Self.now() &- start)
+        }
+        c.pointee.instructions &+= result.instructionsExecuted
+        if isRecording {
+            if watchesBytes && (skb.length != lengthBefore
+                || memcmp(snapshot, skb.data, min(lengthBefore, Self.snapshotCapacity)) != 0) {
+                trailStorage.pointee.isRewritten = true
+            }
+            trailStorage.pointee.runs.append(.init(attachment: index, hook: hook, returnValue: result.returnValue))
+        }
+        return result.returnValue
+    }
+}

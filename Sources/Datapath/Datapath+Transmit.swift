@@ -1,0 +1,131 @@
+import BPFABI
+import BPFVM
+import PacketBuffer
+
+// The output side: postrouting, the neighbour layer's Ethernet header, a device's egress hook
+// and the hand-over to the sink; redirects and clone redirects between devices.
+
+extension Datapath {
+    /// Locally generated packets without arrival addresses get these (locally administered).
+    static let defaultSourceMAC: UInt64 = 0x02_00_00_00_00_01
+    static let defaultDestinationMAC: UInt64 = 0x02_00_00_00_00_02
+
+    /// Postrouting on the way out of `out`, then its egress.
+    func postrouting(_ skb: SkBuff, _ out: Int) -> PacketFate {
+        skb.ifindex = ifindex(ofDevice: out)
+        switch runHook(.postrouting, hookPrograms[HookPoint.postrouting.rawValue], skb) {
+        case .pass: break
+        case .drop(let reason): return drop(skb, reason, at: .postrouting, atLinkHeader: false)
+        case .stolen: return .stolen(hook: .postrouting)
+        case .redirect(let request): return redirect(skb, request, from: .postrouting, atLinkHeader: false)
+        }
+        return egress(skb, out, atLinkHeader: false)
+    }
+
+    /// A packet leaving through device `out`: the link header made or taken off to fit the
+    /// device, the egress hook, then the sink. A VLAN tag still in the buffer's fields goes back
+    /// into the frame, as a device without tag offload transmits it.
+    func egress(_ skb: SkBuff, _ out: Int, atLinkHeader: Bool) -> PacketFate {
+        let device = devices[out]
+        if device.hasLinkHeader && !atLinkHeader {
+            pushEthernetHeader(skb, device)
+        } else if !device.hasLinkHeader && atLinkHeader {
+            // __bpf_redirect_no_mac: an L3 device gets the packet from its network header.
+            let offset = skb.networkHeaderOffsetFromData ?? 0
+            if offset > 0 && offset <= skb.length { skb.pull(offset) }
+            skb.unsetMacHeader()
+        }
+        skb.ifindex = ifindex(ofDevice: out)
+        switch runHook(.egress, egressPrograms[out], skb) {
+        case .pass: break
+        case .drop(let reason):
+            deviceCounters[out].txDropped &+= 1
+            return drop(skb, reason, at: .egress, atLinkHeader: device.hasLinkHeader)
+        case .stolen: return .stolen(hook: .egress)
+        case .redirect(let request): return redirect(skb, request, from: .egress, atLinkHeader: device.hasLinkHeader)
+        }
+        if device.hasLinkHeader && skb.vlanPresent && skb.length >= 12 {
+            SkBuffHelpers.insertTag(skb, protocolBigEndian: skb.metadata.pointee.vlanProtoBigEndian, tci: skb.vlanTCI)
+            skb.metadata.pointee.vlanProtoBigEndian = 0
+            skb.metadata.pointee.vlanTCI = 0
+        }
+        let counters = deviceCounters + out
+        counters.pointee.txPackets &+= 1
+        counters.pointee.txBytes &+= skb.length
+        sink.transmit(skb, device: out)
+        return .transmitted(device: out)
+    }
+
+    /// The neighbour layer's header (`eth_header`): the device's addresses when configured,
+    /// else those the packet arrived with, else locally administered defaults.
+    func pushEthernetHeader(_ skb: SkBuff, _ device: DeviceConfiguration) {
+        if skb.headroom < Self.ethernetHeaderLength {
+            skb.expandHead(headroom: Self.ethernetHeaderLength + 64, tailroom: skb.tailroom)
+        }
+        let p = skb.push(Self.ethernetHeaderLength)
+        let destination = device.neighbourMACAddress ?? (hasArrivalAddresses ? arrivalDestination : Self.defaultDestinationMAC)
+        let source = device.macAddress ?? (hasArrivalAddresses ? arrivalSource : Self.defaultSourceMAC)
+        Self.storeMAC(destination, p)
+        Self.storeMAC(source, p + 6)
+        p.storeBytes(of: skb.protocolBigEndian, toByteOffset: 12, as: UInt16.self)
+        skb.resetMacHeader()
+        skb.setNetworkHeader(offsetFromData: Self.ethernetHeaderLength)
+        skb.resetMacLength()
+    }
+
+    /// `skb_do_redirect`: to the target device's ingress (BPF_F_INGRESS) or egress.
+    func redirect(_ skb: SkBuff, _ request: RedirectRequest, from hook: HookPoint, atLinkHeader: Bool) -> PacketFate {
+        totalCounters.pointee.redirects &+= 1
+        redirectCount += 1
+        guard redirectCount <= Self.redirectLimit else { return drop(skb, .redirectLoop, at: hook, atLinkHeader: atLinkHeader) }
+        guard let target = deviceIndex(ifindex: request.ifindex) else {
+            return drop(skb, .redirectFailed, at: hook, atLinkHeader: atLinkHeader)
+        }
+        guard request.isIngress else { return egress(skb, target, atLinkHeader: atLinkHeader) }
+        let device = devices[target]
+        if device.hasLinkHeader && !atLinkHeader {
+            pushEthernetHeader(skb, device)
+        } else if !device.hasLinkHeader && atLinkHeader {
+            let offset = skb.networkHeaderOffsetFromData ?? 0
+            if offset > 0 && offset <= skb.length { skb.pull(offset) }
+            skb.unsetMacHeader()
+        }
+        return ingress(skb, target)
+    }
+
+    // MARK: Clones
+
+    /// Called by `bpf_clone_redirect` during a run: keeps a copy to send after the packet.
+    func queueClone(_ clone: SkBuff, ifindex: UInt32, flags: UInt64) {
+        guard let target = deviceIndex(ifindex: ifindex), pendingClones.count < generatedPool.bufferCount,
+              let copy = generatedPool.copy(of: clone)
+        else {
+            totalCounters.pointee.clonesRefused &+= 1
+            return
+        }
+        pendingClones.append((copy, target, flags & RedirectFlags.ingress != 0))
+    }
+
+    /// Sends the clones made while the last packet was processed (and the clones they make).
+    func sendPendingClones() {
+        var next = 0
+        let wasRecording = isRecording
+        isProcessingGenerated = true
+        defer { isProcessingGenerated = false }
+        while next < pendingClones.count {
+            let (clone, target, isIngress) = pendingClones[next]
+            next += 1
+            totalCounters.pointee.generated &+= 1
+            beginPacket(recording: false)
+            // The helper left data at the link header when the clone carries one.
+            let atLinkHeader = clone.macHeaderWasSet && clone.macHeaderOffsetFromData == 0
+                && (clone.networkHeaderOffsetFromData ?? 0) > 0
+            let fate = redirect(clone, RedirectRequest(ifindex: ifindex(ofDevice: target), flags: isIngress ? RedirectFlags.ingress : 0),
+                                from: .egress, atLinkHeader: atLinkHeader)
+            finish(fate, clone, generated: true)
+        }
+        for pending in pendingClones { generatedPool.release(pending.skb) }
+        pendingClones.removeAll(keepingCapacity: true)
+        isRecording = wasRecording
+    }
+}
