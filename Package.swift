@@ -62,7 +62,7 @@ let package = Package(
             name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFVM", "BPFISA", "BPFABI", "BPFObject", "PacketBuffer", "TestSupport"],
             exclude: ["Vectors", "Fixtures"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
-        .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "TestSupport"]),
+        .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "Datapath", "TestSupport"]),
         .testTarget(name: "PacketIOTests", dependencies: ["PacketIO", "PacketBuffer", "TestSupport"]),
         .testTarget(
             name: "DatapathTests", dependencies: ["Datapath", "BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
