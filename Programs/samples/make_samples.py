@@ -260,6 +260,15 @@ def build_all():
     return [(name, desc, fn()) for name, desc, fn in SAMPLES]
 
 
+def capture(frames):
+    """Every sample in one classic pcap (EN10MB, microseconds), 1 ms apart from 2024-01-01:
+    the bundled input of `skbpf replay` (make demo)."""
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
+    for i, frame in enumerate(frames):
+        out += struct.pack("<IIII", 1704067200, i * 1000, len(frame), len(frame)) + frame
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Build the sample frames of Programs/samples.")
     ap.add_argument("--check", action="store_true", help="compare with the files, write nothing")
@@ -267,10 +276,13 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     args = ap.parse_args(argv)
     bad = 0
-    for name, desc, frame in build_all():
-        path = os.path.join(args.out, name + ".bin")
+    built = build_all()
+    outputs = [(name + ".bin", desc, frame) for name, desc, frame in built]
+    outputs.append(("samples.pcap", "every sample above, in one capture", capture([f for _, _, f in built])))
+    for name, desc, frame in outputs:
+        path = os.path.join(args.out, name)
         if args.list:
-            print("%-22s %4d  %s" % (name + ".bin", len(frame), desc))
+            print("%-22s %4d  %s" % (name, len(frame), desc))
         elif args.check:
             try:
                 with open(path, "rb") as f:

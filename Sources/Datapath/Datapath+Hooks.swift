@@ -87,7 +87,7 @@ extension Datapath {
         let watchesBytes = isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
         let lengthBefore = skb.length
         if watchesBytes { snapshot.copyMemory(from: skb.data, byteCount: min(lengthBefore, Self.snapshotCapacity)) }
-        let isTimed = c.pointee.runs & (Self.timingInterval - 1) == 1
+        let isTimed = c.pointee.runs & (Self.timingInterval - 1) == 0
         let start = isTimed ? Self.now() : 0
         let result: RunResult
         do {

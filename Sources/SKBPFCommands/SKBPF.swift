@@ -6,7 +6,8 @@ public struct SKBPF: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "skbpf",
         abstract: "Run eBPF packet filters against kernel-style socket buffers, in user space.",
-        subcommands: [AsmCommand.self, DisasmCommand.self, VerifyCommand.self, RunCommand.self, TestRunCommand.self, ConformanceCommand.self])
+        subcommands: [AsmCommand.self, DisasmCommand.self, VerifyCommand.self, RunCommand.self, TestRunCommand.self, ConformanceCommand.self,
+                      ReplayCommand.self])
 
     public init() {}
 

@@ -1,0 +1,58 @@
+import BPFABI
+import BPFISA
+import BPFObject
+import BPFVerifier
+import BPFVM
+import Datapath
+
+/// Loads what an ``AttachmentSpecification`` names into a ``ProgramAttachment``: the program
+/// file read, the program chosen, verified for its type (tc, or socket filter at the socket
+/// hook), its maps created and pre-filled, and an interpreter running it as machine code.
+enum AttachmentLoader {
+    static func load(_ specification: AttachmentSpecification) throws(CommandFailure) -> ProgramAttachment {
+        let file = try ProgramFile(path: specification.programPath)
+        let entry = try file.select(section: specification.section)
+        let base = ProgramFile.baseName(specification.programPath)
+        let label = entry.section.isEmpty ? base : "\(base):\(entry.section)"
+        let interpreter: Interpreter
+        if file.format == .elf, let object = file.object {
+            guard let loaded = object.programs.first(where: { $0.sectionName == entry.section && $0.name == entry.name }) else {
+                throw .rejected("\(label): the object has no program '\(entry.name)'")
+            }
+            let type = loaded.programType ?? ProgramType.inferred(fromSection: loaded.sectionName)
+            guard type.hasSkBuffContext else {
+                throw .rejected("\(label): \(type) programs do not run on socket buffers (attach tc or socket_filter programs)")
+            }
+            let instance = try ObjectInstance(object: object, program: loaded, type: type,
+                                              cpuCount: ObjectInstance.possibleCPUCount, mode: .unchecked)
+            for setting in specification.mapEntries {
+                do {
+                    try instance.maps.apply(setting: "\(setting.map):\(hex(setting.key)):\(hex(setting.value))")
+                } catch {
+                    throw .usage("\(label): map entry for '\(setting.map)': \(error)")
+                }
+            }
+            interpreter = Interpreter(program: instance.executable, environment: instance.environment, engine: .native)
+        } else {
+            let type: ProgramType = specification.hook == .socket ? .socketFilter : .schedCls
+            guard specification.mapEntries.isEmpty else { throw .usage("\(label): map entries given, but the program has no maps") }
+            let report: VerificationReport
+            do {
+                report = try Verifier.verify(entry.program, type: type)
+            } catch {
+                throw .rejected(VerifyCommand.explain(error, program: entry.program, loaded: nil, path: label, headline: true))
+            }
+            do {
+                let executable = try ExecutableProgram(entry.program, mode: .unchecked, programType: type, verification: report)
+                interpreter = Interpreter(program: executable, engine: .native)
+            } catch {
+                throw .rejected("\(label): \(error)")
+            }
+        }
+        do {
+            return try ProgramAttachment(name: label, specification: specification, interpreter: interpreter)
+        } catch {
+            throw .usage(error.message)
+        }
+    }
+}
