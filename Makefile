@@ -39,6 +39,11 @@ programs:
 
 ## demo: install what is missing, build, and run the main job on the bundled sample.
 demo: deps release programs
+	@echo; echo "== skbpf replay --pipeline Programs/pipelines/example.yaml --in Programs/samples/samples.pcap --out-dir /tmp/skbpf-demo"
+	@rm -rf /tmp/skbpf-demo
+	@$(SKBPF_RELEASE) replay --pipeline Programs/pipelines/example.yaml --in Programs/samples/samples.pcap --out-dir /tmp/skbpf-demo
+	@echo; echo "== head -3 /tmp/skbpf-demo/verdicts.jsonl"
+	@head -3 /tmp/skbpf-demo/verdicts.jsonl
 	@echo; echo "== skbpf disasm Programs/build/drop_icmp.o"
 	@$(SKBPF_RELEASE) disasm Programs/build/drop_icmp.o
 	@echo; echo "== skbpf verify Programs/build/drop_icmp.o && skbpf test-run ... --packet Programs/samples/icmp_echo.bin"

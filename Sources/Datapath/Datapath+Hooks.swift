@@ -98,7 +98,7 @@ extension Datapath {
         }
         if isTimed {
             c.pointee.timedRuns &+= 1
-            c.pointee.timedNanoseconds &+= Int(truncatingIfNeeded: Self.now() &- start)
+            c.pointee.timedNanoseconds &+= max(0, Int(truncatingIfNeeded: Self.now() &- start) - Self.clockCost)
         }
         c.pointee.instructions &+= result.instructionsExecuted
         if isRecording {

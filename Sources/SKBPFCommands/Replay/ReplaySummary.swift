@@ -65,7 +65,7 @@ struct ReplaySummary {
                                     datapath.attachments.enumerated().map { index, attachment in
                                         let s = datapath.statistics(ofProgram: index)
                                         return [attachment.name, attachment.hook.name, "\(s.runs)", "\(s.passed)", "\(s.dropped)",
-                                                "\(s.redirected)", "\(s.stolen)", String(format: "%.1f", s.nanosecondsPerRun),
+                                                "\(s.redirected)", "\(s.stolen)", s.timedRuns > 0 ? String(format: "%.1f", s.nanosecondsPerRun) : "-",
                                                 s.runs > 0 ? String(format: "%.1f", Double(s.instructions) / Double(s.runs)) : "0"]
                                     }))
         }

@@ -45,6 +45,7 @@ final class VerdictLog {
         return out
     }
 
+    @inline(__always)
     private func literal(_ text: StaticString) {
         file.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
