@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "Datapath", "TestSupport"]),
         .testTarget(name: "PacketIOTests", dependencies: ["PacketIO", "PacketBuffer", "TestSupport"]),
         .testTarget(
-            name: "DatapathTests", dependencies: ["Datapath", "BPFVM", "BPFISA", "BPFABI", "PacketBuffer", "TestSupport"]),
+            name: "DatapathTests",
+            dependencies: ["Datapath", "BPFVM", "BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["SKBPFCommands", "TestSupport"], exclude: ["Vectors", "KernelVerdicts"]),
     ]
 )

@@ -127,8 +127,13 @@ extension Datapath {
         totalCounters.pointee.generated &+= 1
         let saved = (isRecording, redirectCount, isProcessingGenerated)
         (isRecording, redirectCount, isProcessingGenerated) = (false, 0, true)
+        // The answer goes to the neighbour that asked, from the address it asked: the request's
+        // Ethernet addresses swapped (as the neighbour entry and the device address would be).
+        let arrival = (arrivalSource, arrivalDestination)
+        (arrivalSource, arrivalDestination) = (arrival.1, arrival.0)
         let fate = localOutput(reply)
         finish(fate, reply, generated: true)
+        (arrivalSource, arrivalDestination) = arrival
         (isRecording, redirectCount, isProcessingGenerated) = saved
     }
 

@@ -22,10 +22,10 @@ public final class ProgramAttachment {
             throw ConfigurationError("\(name): a program without a context type can not be attached")
         }
         switch (specification.hook, type) {
-        case (.socket, .socketFilter), (_, .schedCls), (_, .schedAct): break
+        case (.socket, .socketFilter): break
         case (.socket, _):
             throw ConfigurationError("\(name): the socket hook runs socket_filter programs, not \(type)")
-        case (_, .socketFilter): break
+        case (_, .schedCls), (_, .schedAct), (_, .socketFilter): break
         default:
             throw ConfigurationError("\(name): \(specification.hook) runs tc programs (sched_cls), not \(type)")
         }

@@ -17,7 +17,8 @@ public enum TransportProtocol: UInt8, Sendable, Hashable, CustomStringConvertibl
 
 /// How fast the application behind a socket reads its receive queue.
 public enum SocketReader: String, Sendable, Hashable, CaseIterable {
-    /// Reads every packet as it arrives: only a packet larger than the whole buffer overflows it.
+    /// Reads every packet as it arrives: the queue is always empty, and an empty queue takes any
+    /// packet, even one larger than the buffer (as the kernel's always does), so nothing overflows.
     case immediate
     /// Never reads: the queue fills up to `rcvbuf`, then every packet is an overflow drop.
     case stalled

@@ -130,16 +130,31 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An address prefix, `10.0.0.0/8` or `2001:db8::/32`: the address is stored masked.
+/// An address prefix, `10.0.0.0/8` or `2001:db8::/32`: the address is stored masked. The
+/// address as written is kept too, for a device address (`10.0.0.1/24` names the local address
+/// 10.0.0.1 and the connected prefix 10.0.0.0/24, as `ip addr add` reads it); equality and
+/// hashing are the prefix's (address and length) alone.
 public struct IPPrefix: Hashable, Sendable, CustomStringConvertible {
     public let address: IPAddress
     public let length: Int
+    /// The address as given, host bits included (10.0.0.1 of `10.0.0.1/24`).
+    public let unmaskedAddress: IPAddress
 
     /// A prefix of `length` bits of `address` (bits past the prefix are cleared).
     public init?(_ address: IPAddress, length: Int) {
         guard length >= 0, length <= address.bitCount else { return nil }
         self.address = address.masked(to: length)
         self.length = length
+        self.unmaskedAddress = address
+    }
+
+    public static func == (lhs: IPPrefix, rhs: IPPrefix) -> Bool {
+        lhs.address == rhs.address && lhs.length == rhs.length
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(length)
     }
 
     /// Parses `ADDRESS/LENGTH`, or a bare address as a host prefix (/32, /128); `default` is

@@ -56,9 +56,10 @@ public struct RouteTable: Sendable {
     }
 
     /// Adds a local address on `device` (a host route in the local table, and the connected
-    /// prefix in main, as `ip addr add` does).
+    /// prefix in main, as `ip addr add` does): `10.0.0.1/24` makes 10.0.0.1 local.
     public mutating func addLocal(_ prefix: IPPrefix, device: Int) {
-        insert(Entry(prefix: IPPrefix(prefix.address, length: prefix.address.bitCount)!, device: device, isLocal: true),
+        let host = prefix.unmaskedAddress
+        insert(Entry(prefix: IPPrefix(host, length: host.bitCount)!, device: device, isLocal: true),
                into: Self.localTable)
         if prefix.length < prefix.address.bitCount {
             insert(Entry(prefix: prefix, device: device, isLocal: false), into: Self.mainTable)
