@@ -41,6 +41,11 @@ extension Datapath {
                 return drop(skb, .linkHeader, at: nil, atLinkHeader: true)
             }
             skb.pull(networkOffset)
+            // Past the link layer the packet has no MAC header of its own (as on an L3 device):
+            // helpers that take `mac_len` bytes after `data` as the link header (change_proto,
+            // adjust_room) then work at the netfilter hooks, whose `data` is the network header.
+            skb.resetMacHeader()
+            skb.resetMacLength()
         }
         return networkReceive(skb, d)
     }
