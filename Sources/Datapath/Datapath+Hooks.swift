@@ -23,10 +23,7 @@ extension Datapath {
     /// Runs `programs` (attachment indices, in order) at `hook` on `skb`.
     @inline(__always)
     func runHook(_ hook: HookPoint, _ programs: [Int], _ skb: SkBuff) -> HookOutcome {
-        let c = hookCounters + hook.rawValue
-        c.pointee.packets &+= 1
-        c.pointee.bytes &+= skb.length
-        if isRecording { trailStorage.pointee.hooks.append(hook) }
+        let c = enter(hook, skb)
         for index in programs {
             let outcome = runTrafficProgram(index, hook, skb)
             switch outcome {
@@ -39,6 +36,28 @@ extension Datapath {
         }
         c.pointee.passed &+= 1
         return .pass
+    }
+
+    /// Books a packet reaching `hook` (its counters and the trail) and returns the hook's counters.
+    @inline(__always)
+    func enter(_ hook: HookPoint, _ skb: SkBuff) -> UnsafeMutablePointer<HookStatistics> {
+        let c = hookCounters + hook.rawValue
+        c.pointee.packets &+= 1
+        c.pointee.bytes &+= skb.length
+        if isRecording { trailStorage.pointee.hooks.append(hook) }
+        return c
+    }
+
+    /// What a hook's outcome means for the packet's way: nil when it goes on; else how it ended
+    /// there — a drop reported to the sink, a steal, or where the redirect took it.
+    @inline(__always)
+    func conclude(_ outcome: HookOutcome, _ skb: SkBuff, at hook: HookPoint, atLinkHeader: Bool) -> PacketFate? {
+        switch outcome {
+        case .pass: nil
+        case .drop(let reason): drop(skb, reason, at: hook, atLinkHeader: atLinkHeader)
+        case .stolen: .stolen(hook: hook)
+        case .redirect(let request): redirect(skb, request, from: hook, atLinkHeader: atLinkHeader)
+        }
     }
 
     /// One program at a tc or netfilter hook, its return value read as a verdict.

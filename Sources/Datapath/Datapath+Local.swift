@@ -11,12 +11,8 @@ extension Datapath {
 
     /// A packet for a local address: the input hook, then its socket.
     func localInput(_ skb: SkBuff, isIPv6: Bool) -> PacketFate {
-        switch runHook(.input, hookPrograms[HookPoint.input.rawValue], skb) {
-        case .pass: break
-        case .drop(let reason): return drop(skb, reason, at: .input, atLinkHeader: false)
-        case .stolen: return .stolen(hook: .input)
-        case .redirect(let request): return redirect(skb, request, from: .input, atLinkHeader: false)
-        }
+        let outcome = runHook(.input, hookPrograms[HookPoint.input.rawValue], skb)
+        if let fate = conclude(outcome, skb, at: .input, atLinkHeader: false) { return fate }
         guard hasMinimalHeader(skb, isIPv6: isIPv6), let (number, offset) = IPHeader.transport(skb, isIPv6: isIPv6),
               let transport = TransportProtocol(rawValue: number)
         else {
@@ -49,10 +45,7 @@ extension Datapath {
     /// `rcvbuf` (so one packet always fits in an empty queue, as in the kernel).
     func socketDeliver(_ skb: SkBuff, _ s: Int, transportOffset: Int, isIPv6: Bool) -> PacketFate {
         let counters = socketCounters + s
-        let hook = hookCounters + HookPoint.socket.rawValue
-        hook.pointee.packets &+= 1
-        hook.pointee.bytes &+= skb.length
-        if isRecording { trailStorage.pointee.hooks.append(.socket) }
+        let hook = enter(.socket, skb)
         skb.pull(transportOffset)
         let headerLength = skb.length >= 13 && sockets[s].transport == .tcp
             ? max(20, Int(skb.data.load(fromByteOffset: 12, as: UInt8.self) >> 4) * 4) : 8
@@ -144,12 +137,8 @@ extension Datapath {
         guard let isIPv6 = networkVersion(skb), hasMinimalHeader(skb, isIPv6: isIPv6) else {
             return drop(skb, .badIPHeader, at: nil, atLinkHeader: false)
         }
-        switch runHook(.output, hookPrograms[HookPoint.output.rawValue], skb) {
-        case .pass: break
-        case .drop(let reason): return drop(skb, reason, at: .output, atLinkHeader: false)
-        case .stolen: return .stolen(hook: .output)
-        case .redirect(let request): return redirect(skb, request, from: .output, atLinkHeader: false)
-        }
+        let outcome = runHook(.output, hookPrograms[HookPoint.output.rawValue], skb)
+        if let fate = conclude(outcome, skb, at: .output, atLinkHeader: false) { return fate }
         guard hasMinimalHeader(skb, isIPv6: isIPv6) else { return drop(skb, .badIPHeader, at: nil, atLinkHeader: false) }
         let destination = IPHeader.addresses(skb, isIPv6: isIPv6).destination
         switch routes.lookup(destination, mark: skb.mark) {

@@ -19,14 +19,9 @@ extension Datapath {
         let hasLinkHeader = devices[d].hasLinkHeader
         if hasLinkHeader && (skb.etherType == 0x8100 || skb.etherType == 0x88A8) { untagVLAN(skb) }
 
-        switch runHook(.ingress, ingressPrograms[d], skb) {
-        case .pass: break
-        case .drop(let reason):
-            counters.pointee.rxDropped &+= 1
-            return drop(skb, reason, at: .ingress, atLinkHeader: hasLinkHeader)
-        case .stolen: return .stolen(hook: .ingress)
-        case .redirect(let request): return redirect(skb, request, from: .ingress, atLinkHeader: hasLinkHeader)
-        }
+        let outcome = runHook(.ingress, ingressPrograms[d], skb)
+        if case .drop = outcome { counters.pointee.rxDropped &+= 1 }
+        if let fate = conclude(outcome, skb, at: .ingress, atLinkHeader: hasLinkHeader) { return fate }
 
         if hasLinkHeader {
             // What the program left in the Ethernet header is what the packet carries on.
@@ -71,22 +66,13 @@ extension Datapath {
 
     /// The IP layer's receive checks (`ip_rcv_core`, `ipv6_rcv`), then prerouting.
     func networkReceive(_ skb: SkBuff, _ d: Int) -> PacketFate {
-        let failure: DropReason?
-        switch skb.etherType {
-        case IPHeader.ipv4EtherType: failure = IPHeader.validateIPv4(skb)
-        case IPHeader.ipv6EtherType: failure = IPHeader.validateIPv6(skb)
-        default: failure = .notIP
-        }
+        let failure = networkVersion(skb).map { $0 ? IPHeader.validateIPv6(skb) : IPHeader.validateIPv4(skb) } ?? .notIP
         if let failure {
             deviceCounters[d].rxDropped &+= 1
             return drop(skb, failure, at: nil, atLinkHeader: false)
         }
-        switch runHook(.prerouting, hookPrograms[HookPoint.prerouting.rawValue], skb) {
-        case .pass: break
-        case .drop(let reason): return drop(skb, reason, at: .prerouting, atLinkHeader: false)
-        case .stolen: return .stolen(hook: .prerouting)
-        case .redirect(let request): return redirect(skb, request, from: .prerouting, atLinkHeader: false)
-        }
+        let outcome = runHook(.prerouting, hookPrograms[HookPoint.prerouting.rawValue], skb)
+        if let fate = conclude(outcome, skb, at: .prerouting, atLinkHeader: false) { return fate }
         return routeInput(skb, d)
     }
 
@@ -116,12 +102,8 @@ extension Datapath {
             return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
         }
         _ = IPHeader.decrementTimeToLive(skb, isIPv6: isIPv6)
-        switch runHook(.forward, hookPrograms[HookPoint.forward.rawValue], skb) {
-        case .pass: break
-        case .drop(let reason): return drop(skb, reason, at: .forward, atLinkHeader: false)
-        case .stolen: return .stolen(hook: .forward)
-        case .redirect(let request): return redirect(skb, request, from: .forward, atLinkHeader: false)
-        }
+        let outcome = runHook(.forward, hookPrograms[HookPoint.forward.rawValue], skb)
+        if let fate = conclude(outcome, skb, at: .forward, atLinkHeader: false) { return fate }
         return postrouting(skb, out)
     }
 
@@ -143,7 +125,7 @@ extension Datapath {
     }
 
     @inline(__always)
-    static func loadMAC(_ p: UnsafeMutableRawPointer) -> UInt64 {
+    package static func loadMAC(_ p: UnsafeMutableRawPointer) -> UInt64 {
         UInt64(UInt16(bigEndian: p.loadUnaligned(as: UInt16.self))) << 32
             | UInt64(UInt32(bigEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt32.self)))
     }

@@ -13,12 +13,8 @@ extension Datapath {
     /// Postrouting on the way out of `out`, then its egress.
     func postrouting(_ skb: SkBuff, _ out: Int) -> PacketFate {
         skb.ifindex = ifindex(ofDevice: out)
-        switch runHook(.postrouting, hookPrograms[HookPoint.postrouting.rawValue], skb) {
-        case .pass: break
-        case .drop(let reason): return drop(skb, reason, at: .postrouting, atLinkHeader: false)
-        case .stolen: return .stolen(hook: .postrouting)
-        case .redirect(let request): return redirect(skb, request, from: .postrouting, atLinkHeader: false)
-        }
+        let outcome = runHook(.postrouting, hookPrograms[HookPoint.postrouting.rawValue], skb)
+        if let fate = conclude(outcome, skb, at: .postrouting, atLinkHeader: false) { return fate }
         return egress(skb, out, atLinkHeader: false)
     }
 
@@ -27,23 +23,11 @@ extension Datapath {
     /// into the frame, as a device without tag offload transmits it.
     func egress(_ skb: SkBuff, _ out: Int, atLinkHeader: Bool) -> PacketFate {
         let device = devices[out]
-        if device.hasLinkHeader && !atLinkHeader {
-            pushEthernetHeader(skb, device)
-        } else if !device.hasLinkHeader && atLinkHeader {
-            // __bpf_redirect_no_mac: an L3 device gets the packet from its network header.
-            let offset = skb.networkHeaderOffsetFromData ?? 0
-            if offset > 0 && offset <= skb.length { skb.pull(offset) }
-            skb.unsetMacHeader()
-        }
+        fitLinkHeader(skb, to: device, atLinkHeader: atLinkHeader)
         skb.ifindex = ifindex(ofDevice: out)
-        switch runHook(.egress, egressPrograms[out], skb) {
-        case .pass: break
-        case .drop(let reason):
-            deviceCounters[out].txDropped &+= 1
-            return drop(skb, reason, at: .egress, atLinkHeader: device.hasLinkHeader)
-        case .stolen: return .stolen(hook: .egress)
-        case .redirect(let request): return redirect(skb, request, from: .egress, atLinkHeader: device.hasLinkHeader)
-        }
+        let outcome = runHook(.egress, egressPrograms[out], skb)
+        if case .drop = outcome { deviceCounters[out].txDropped &+= 1 }
+        if let fate = conclude(outcome, skb, at: .egress, atLinkHeader: device.hasLinkHeader) { return fate }
         if device.hasLinkHeader && skb.vlanPresent && skb.length >= 12 {
             SkBuffHelpers.insertTag(skb, protocolBigEndian: skb.metadata.pointee.vlanProtoBigEndian, tci: skb.vlanTCI)
             skb.metadata.pointee.vlanProtoBigEndian = 0
@@ -54,6 +38,19 @@ extension Datapath {
         counters.pointee.txBytes &+= skb.length
         sink.transmit(skb, device: out)
         return .transmitted(device: out)
+    }
+
+    /// Gives `skb` the head `device` takes: an Ethernet header pushed for a device with one when
+    /// `data` is at the network header; the link header pulled off for an L3 device
+    /// (`__bpf_redirect_no_mac`: it gets the packet from its network header).
+    func fitLinkHeader(_ skb: SkBuff, to device: DeviceConfiguration, atLinkHeader: Bool) {
+        if device.hasLinkHeader && !atLinkHeader {
+            pushEthernetHeader(skb, device)
+        } else if !device.hasLinkHeader && atLinkHeader {
+            let offset = skb.networkHeaderOffsetFromData ?? 0
+            if offset > 0 && offset <= skb.length { skb.pull(offset) }
+            skb.unsetMacHeader()
+        }
     }
 
     /// The neighbour layer's header (`eth_header`): the device's addresses when configured,
@@ -82,14 +79,7 @@ extension Datapath {
             return drop(skb, .redirectFailed, at: hook, atLinkHeader: atLinkHeader)
         }
         guard request.isIngress else { return egress(skb, target, atLinkHeader: atLinkHeader) }
-        let device = devices[target]
-        if device.hasLinkHeader && !atLinkHeader {
-            pushEthernetHeader(skb, device)
-        } else if !device.hasLinkHeader && atLinkHeader {
-            let offset = skb.networkHeaderOffsetFromData ?? 0
-            if offset > 0 && offset <= skb.length { skb.pull(offset) }
-            skb.unsetMacHeader()
-        }
+        fitLinkHeader(skb, to: devices[target], atLinkHeader: atLinkHeader)
         return ingress(skb, target)
     }
 

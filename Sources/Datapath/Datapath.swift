@@ -140,10 +140,7 @@ public final class Datapath {
         }
         for attachment in attachments {
             let environment = attachment.interpreter.environment
-            environment.device = { ifindex in
-                let index = Int(ifindex) - Int(Self.firstIfindex)
-                return index >= 0 && index < redirectDevices.count ? redirectDevices[index] : nil
-            }
+            environment.device = { [unowned self] ifindex in self.deviceIndex(ifindex: ifindex).map { redirectDevices[$0] } }
             environment.cloneSink = { [unowned self] clone, device, flags in
                 self.queueClone(clone, ifindex: device.ifindex, flags: flags)
             }
@@ -164,8 +161,10 @@ public final class Datapath {
         trailStorage.deinitialize(count: 1)
         trailStorage.deallocate()
         snapshot.deallocate()
+        // The attachments (and their environments) may outlive this datapath.
         for attachment in attachments {
             attachment.interpreter.environment.cloneSink = nil
+            attachment.interpreter.environment.device = { _ in nil }
         }
     }
 

@@ -44,8 +44,8 @@ extension PipelineReader {
         if let addresses = fields["addresses"] {
             for entry in try addresses.list("a list of addresses (e.g. [10.0.0.1/24])") {
                 let (address, prefix) = try entry.interfaceAddress()
-                // An IPPrefix keeps only the masked address: the host address and the connected
-                // route are stored apart (see the format's rules).
+                // The host address and the connected route are stored apart, so the configuration
+                // lists every route the tables hold (see the format's rules).
                 device.addresses.append(IPPrefix(address, length: address.bitCount)!)
                 if prefix.length < address.bitCount {
                     try addRoute(RouteConfiguration(prefix: prefix, device: name), at: entry, isConnected: true)

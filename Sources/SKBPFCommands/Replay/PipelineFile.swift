@@ -64,8 +64,8 @@ import Yams
 ///   (IPv4 and IPv6 to `out`). A device named by `input:` that is not declared is added first.
 /// - `addresses:` are owned as `ip addr add 10.0.0.1/24 dev out` owns them: the device gets the
 ///   host address (10.0.0.1/32) and the main table the connected route (10.0.0.0/24 dev out),
-///   placed before the routes of `routes:`. (An `IPPrefix` keeps only the masked address, so
-///   the two halves are stored apart.) A route declared twice in one table is an error, as
+///   placed before the routes of `routes:`, so the configuration lists every route the tables
+///   hold. A route declared twice in one table is an error, as
 ///   `ip route add` refuses it.
 /// - A socket's `address:` must be one of the devices' addresses (else bind() fails with
 ///   EADDRNOTAVAIL); `0.0.0.0` and `::` mean any address, as leaving it out does.

@@ -82,7 +82,7 @@ struct ReplayCommand: ParsableCommand {
         let verdicts = noVerdicts ? nil : try VerdictLog(path: outputDirectory + "/verdicts.jsonl", datapath: datapath)
         let inputDevice = datapath.deviceIndex(named: configuration.inputDevice)!
 
-        let meter = ReplayProgress(enabled: progress && isatty(2) != 0, path: input)
+        let meter = ReplayProgress(enabled: progress && isatty(2) != 0)
         let start = DispatchTime.now().uptimeNanoseconds
         // Room for helpers that grow a packet (encapsulation, change_tail) past the capture's size.
         let skb = SkBuff(capacity: 65_536 + 4096, headroom: 256)
@@ -138,8 +138,8 @@ struct ReplayCommand: ParsableCommand {
             parsed.apply(to: skb)
             let first = skb.data.load(as: UInt8.self)
             skb.packetType = first & 1 == 0 ? .host : (skb.data.loadUnaligned(as: UInt32.self) == 0xffff_ffff ? .broadcast : .multicast)
-            sink.linkHeader.destination = EthernetAddress(rawValue: Self.loadMAC(skb.data))
-            sink.linkHeader.source = EthernetAddress(rawValue: Self.loadMAC(skb.data + 6))
+            sink.linkHeader.destination = EthernetAddress(rawValue: Datapath.loadMAC(skb.data))
+            sink.linkHeader.source = EthernetAddress(rawValue: Datapath.loadMAC(skb.data + 6))
         } else {
             skb.pull(parsed.networkOffset)
             skb.resetNetworkHeader()
@@ -150,22 +150,16 @@ struct ReplayCommand: ParsableCommand {
             if let index = parsed.interfaceIndex { sink.linkHeader.interfaceIndex = index }
         }
     }
-
-    @inline(__always)
-    static func loadMAC(_ p: UnsafeMutableRawPointer) -> UInt64 {
-        UInt64(UInt16(bigEndian: p.loadUnaligned(as: UInt16.self))) << 32
-            | UInt64(UInt32(bigEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt32.self)))
-    }
 }
 
-/// The progress line: packets, packets/s and how far into the file, redrawn at most 5 times a
+/// The progress line: packets and packets/s, redrawn at most 5 times a
 /// second on standard error.
 final class ReplayProgress {
     let isEnabled: Bool
     private let start = DispatchTime.now().uptimeNanoseconds
     private var lastDraw: UInt64 = 0
 
-    init(enabled: Bool, path: String) { isEnabled = enabled }
+    init(enabled: Bool) { isEnabled = enabled }
 
     func update(packets: Int) {
         guard packets & 0x3fff == 0 else { return }

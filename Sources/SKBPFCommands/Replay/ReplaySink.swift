@@ -57,9 +57,14 @@ final class ReplaySink: PacketSink {
         let sideType: LinkType = LinkLayer(inputLinkType).isSupported ? (inputLinkType == .ethernet ? .ethernet : layer3Type) : inputLinkType
         // A link type libpcap cannot write (a reserved field set, say) is kept as private-use
         // USER0 (147): the unparsed bytes stay readable as what they are.
-        let writableSideType = (try? PcapWriter(path: "/dev/null", linkType: sideType)) != nil ? sideType : .other(147)
-        dropped = try OutputCapture(path: directory + "/dropped.pcap", linkType: writableSideType)
-        local = try OutputCapture(path: directory + "/local.pcap", linkType: writableSideType)
+        let dropped: OutputCapture
+        do {
+            dropped = try OutputCapture(path: directory + "/dropped.pcap", linkType: sideType)
+        } catch {
+            dropped = try OutputCapture(path: directory + "/dropped.pcap", linkType: .other(147))
+        }
+        self.dropped = dropped
+        local = try OutputCapture(path: directory + "/local.pcap", linkType: dropped.linkLayer.linkType)
     }
 
     static func layer3LinkType(for input: LinkType) -> LinkType {

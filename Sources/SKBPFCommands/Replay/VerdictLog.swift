@@ -32,18 +32,7 @@ final class VerdictLog {
     }
 
     /// A JSON string literal of `text`, as bytes.
-    static func quoted(_ text: String) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
-            case 0..<0x20: out += Array("\\u00\(byte < 16 ? "0" : "")\(String(byte, radix: 16))".utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-        return out
-    }
+    static func quoted(_ text: String) -> [UInt8] { Array(JSONText(quoted: text).text.utf8) }
 
     @inline(__always)
     private func literal(_ text: StaticString) {
