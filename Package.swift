@@ -4,6 +4,7 @@
 // The target graph is the architecture (see Documentation/ and STYLE):
 //   BPFISA <- BPFABI <- BPFVerifier <- BPFVM <- Datapath <- SKBPFCommands <- skbpf
 //   BPFObject, PacketIO <- SKBPFCommands;  PacketBuffer <- BPFVM, Datapath, PacketIO
+//   BPFISA, BPFABI <- ClassicBPF (classic BPF, its checker and translation) <- PacketIO, SKBPFCommands
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -16,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "skbpf", targets: ["skbpf"]),
         .library(name: "BPFISA", targets: ["BPFISA"]),
+        .library(name: "ClassicBPF", targets: ["ClassicBPF"]),
         .library(name: "BPFVM", targets: ["BPFVM"]),
         .library(name: "PacketBuffer", targets: ["PacketBuffer"]),
         .library(name: "BPFABI", targets: ["BPFABI"]),
@@ -34,19 +36,20 @@ let package = Package(
         .target(name: "PacketBuffer", swiftSettings: strictSettings),
         .target(name: "BPFABI", dependencies: ["BPFISA"], swiftSettings: strictSettings),
         .target(name: "BPFObject", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
+        .target(name: "ClassicBPF", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(name: "BPFVerifier", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(
             name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
             swiftSettings: strictSettings),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap"], swiftSettings: strictSettings),
+        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap", "ClassicBPF"], swiftSettings: strictSettings),
         .target(
             name: "Datapath", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "BPFVM", "PacketBuffer"],
             swiftSettings: strictSettings),
         .target(
             name: "SKBPFCommands",
             dependencies: [
-                "BPFISA", "BPFABI", "BPFObject", "BPFVerifier", "BPFVM", "PacketBuffer", "PacketIO", "Datapath",
+                "BPFISA", "BPFABI", "BPFObject", "BPFVerifier", "BPFVM", "ClassicBPF", "PacketBuffer", "PacketIO", "Datapath",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -17,8 +17,14 @@ public enum HelperCallError: Error, Sendable, Hashable, CustomStringConvertible 
     case tailCallNeedsProgramArray(MapType)
 
     /// The refusal of a call to `id` from `programType`, or nil when the call passes the
-    /// program-type, license and sleepability checks, in the kernel's order.
-    public static func check(_ id: HelperID, programType: ProgramType, isGPLCompatible: Bool) -> HelperCallError? {
+    /// program-type, license and sleepability checks, in the kernel's order. The classic-BPF
+    /// extension calls (``HelperID/classicExtensions``) pass only when `allowsClassicExtensions`
+    /// (a program translated from classic BPF) and the program has a socket-buffer context.
+    public static func check(_ id: HelperID, programType: ProgramType, isGPLCompatible: Bool,
+                             allowsClassicExtensions: Bool = false) -> HelperCallError? {
+        if id.isClassicExtension {
+            return allowsClassicExtensions && programType.hasSkBuffContext ? nil : .unknown(id)
+        }
         guard id.isKnown else { return .unknown(id) }
         guard id.isAvailable(to: programType) else { return .unavailable(id, programType: programType) }
         if id.isGPLOnly && !isGPLCompatible { return .gplRequired(id) }

@@ -32,7 +32,7 @@ public struct HelperID: RawRepresentable, Hashable, Comparable, Sendable, Custom
 
     /// The name without the `bpf_` prefix (`map_lookup_elem`), or nil for an unknown id.
     public var name: String? {
-        guard isKnown else { return nil }
+        guard isKnown else { return classicExtensionName }
         return Self.names[Int(rawValue)].description
     }
 

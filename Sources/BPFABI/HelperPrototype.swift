@@ -129,8 +129,9 @@ extension HelperID {
     /// The prototype of this helper, for the helpers skbpf implements; nil for the others.
     public var prototype: HelperPrototype? { coreHelperPrototypes[self] }
 
-    /// Every helper skbpf has a prototype for, by id.
-    public static var prototyped: [HelperID] { coreHelperPrototypes.keys.sorted() }
+    /// Every kernel helper skbpf has a prototype for, by id (not the classic-BPF extension calls,
+    /// which no eBPF program may make).
+    public static var prototyped: [HelperID] { coreHelperPrototypes.keys.filter { !$0.isClassicExtension }.sorted() }
 }
 
 private let coreHelperPrototypes: [HelperID: HelperPrototype] = {
@@ -244,6 +245,16 @@ private let coreHelperPrototypes: [HelperID: HelperPrototype] = {
         .init(id: .ktimeGetCoarseNs, signature: "u64 bpf_ktime_get_coarse_ns(void)",
               returnType: .integer, arguments: []),
         .init(id: .ktimeGetTaiNs, signature: "u64 bpf_ktime_get_tai_ns(void)", returnType: .integer, arguments: []),
+        // The kernel-internal calls of converted classic programs (HelperID+ClassicExtensions.swift).
+        .init(id: .classicPayloadOffset, signature: "u32 bpf_skb_get_pay_offset(struct sk_buff *skb)",
+              returnType: .integer, arguments: [.context]),
+        .init(id: .classicNetlinkAttribute, signature: "u32 bpf_skb_get_nlattr(struct sk_buff *skb, u32 a, u32 x)",
+              returnType: .integer, arguments: [.context, .anything, .anything]),
+        .init(id: .classicNestedNetlinkAttribute,
+              signature: "u32 bpf_skb_get_nlattr_nest(struct sk_buff *skb, u32 a, u32 x)",
+              returnType: .integer, arguments: [.context, .anything, .anything]),
+        .init(id: .classicDeviceType, signature: "u16 skb->dev->type (struct sk_buff *skb)",
+              returnType: .integer, arguments: [.context]),
     ]
     return Dictionary(uniqueKeysWithValues: list.map { ($0.id, $0) })
 }()

@@ -45,12 +45,16 @@ public struct ExecutableProgram: Sendable {
     /// type may not call is a ``LoadError/helperRefused(_:slotIndex:)`` with the verifier's words
     /// (`gpl_only` helpers need `isGPLCompatible`). Its `lddw` map references resolve against
     /// `maps` — run it with an interpreter whose ``HelperEnvironment`` holds that same set.
+    ///
+    /// `allowsClassicExtensions` lets a program translated from classic BPF call the kernel's
+    /// internal extension functions (``BPFABI/HelperID/classicExtensions``).
     public init(_ program: Program, helpers: HelperRegistry = HelperRegistry(), mode: ExecutionMode = .checked,
                 programType: ProgramType? = nil, maps: MapSet? = nil, isGPLCompatible: Bool = true,
-                verification: VerificationReport? = nil) throws(LoadError) {
+                verification: VerificationReport? = nil, allowsClassicExtensions: Bool = false) throws(LoadError) {
         let output = try Translator(program: program, helpers: helpers, programType: programType, maps: maps,
                                     isGPLCompatible: isGPLCompatible,
-                                    verifiedContextAccesses: verification?.contextAccesses).translate()
+                                    verifiedContextAccesses: verification?.contextAccesses,
+                                    allowsClassicExtensions: allowsClassicExtensions).translate()
         self.isVerified = verification != nil
         self.mayWritePacket = verification?.writesPacket ?? true
         self.mapSetIdentity = maps.map(ObjectIdentifier.init)

@@ -310,7 +310,7 @@ extension Interpreter {
             case .ctxStoreImm: contextStore(op.imm, UInt64(bitPattern: Int64(op.offset)), context, controlBlock)
             // Legacy packet loads
             case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
-                if !packetLoad(op, r, state.packetStart, state.packetLength) {
+                if !packetLoad(op, r, state.packetStart, state.packetLength, context) {
                     r[0] = 0  // the kernel ends the program with 0 when the offset is outside the packet
                     break loop
                 }

@@ -1,3 +1,5 @@
+import PacketBuffer
+
 // RFC 9669 arithmetic where Swift would trap: division by zero gives 0, modulo by zero keeps
 // dst, INT_MIN / -1 wraps, and the 32-bit forms look only at the low 32 bits of both operands
 // and zero the upper half of the result.
@@ -118,10 +120,15 @@ extension Interpreter {
     }
 
     /// LD_ABS/LD_IND: r0 = big-endian value at `imm (+ src)` in the packet. False when outside it.
-    /// The kernel computes the offset as a signed 32-bit sum; negative offsets (its ancillary
-    /// data area) are outside the packet here.
+    ///
+    /// As the kernel's `bpf_skb_load_helper_*` (net/core/filter.c): the offset is a signed 32-bit
+    /// sum; a negative one at or above `SKF_NET_OFF` (-0x100000) is taken from the network
+    /// header, one at or above `SKF_LL_OFF` (-0x200000) from the link-layer header (when set),
+    /// anything lower is outside. Header-relative bytes may lie in front of `data` (a socket
+    /// filter reading the IP header), never in front of the buffer's head.
     @inline(never)
-    static func packetLoad(_ op: Op, _ r: UnsafeMutablePointer<UInt64>, _ start: UInt64, _ length: UInt64) -> Bool {
+    static func packetLoad(_ op: Op, _ r: UnsafeMutablePointer<UInt64>, _ start: UInt64, _ length: UInt64,
+                           _ context: UnsafeMutablePointer<SkBuffMetadata>) -> Bool {
         var offset = Int64(Int32(truncatingIfNeeded: op.imm))
         let size: Int64
         switch op.code {
@@ -134,13 +141,38 @@ extension Interpreter {
             offset = Int64(Int32(truncatingIfNeeded: offset &+ Int64(UInt32(truncatingIfNeeded: r[Int(op.src)]))))
         default: break
         }
-        guard start != 0, offset >= 0, offset + size <= Int64(length) else { return false }
-        let p = UnsafeRawPointer(bitPattern: UInt(start + UInt64(offset))).unsafelyUnwrapped
+        guard start != 0 else { return false }
+        if offset < 0 {
+            guard let relative = headerRelativeOffset(offset, context),
+                  relative >= -Int64(context.pointee.dataOffset), relative + size <= Int64(length)
+            else { return false }
+            offset = relative
+        } else {
+            guard offset + size <= Int64(length) else { return false }
+        }
+        let p = UnsafeRawPointer(bitPattern: UInt(bitPattern: Int(bitPattern: UInt(start)) &+ Int(offset))).unsafelyUnwrapped
         switch size {
         case 1: r[0] = UInt64(p.load(as: UInt8.self))
         case 2: r[0] = UInt64(UInt16(bigEndian: p.loadUnaligned(as: UInt16.self)))
         default: r[0] = UInt64(UInt32(bigEndian: p.loadUnaligned(as: UInt32.self)))
         }
         return true
+    }
+
+    /// `SKF_NET_OFF` and `SKF_LL_OFF` offsets as offsets from `data` (`bpf_skb_load_helper_convert_offset`);
+    /// nil below `SKF_LL_OFF` or when the needed header was never set.
+    @inline(__always)
+    static func headerRelativeOffset(_ offset: Int64, _ context: UnsafeMutablePointer<SkBuffMetadata>) -> Int64? {
+        let networkBase: Int64 = -0x10_0000, linkBase: Int64 = -0x20_0000
+        let m = context.pointee
+        if offset >= networkBase {
+            guard m.networkHeaderOffset != SkBuff.unsetOffset else { return nil }
+            return offset - networkBase + Int64(m.networkHeaderOffset - m.dataOffset)
+        }
+        if offset >= linkBase {
+            guard m.macHeaderOffset != SkBuff.unsetOffset else { return nil }
+            return offset - linkBase + Int64(m.macHeaderOffset - m.dataOffset)
+        }
+        return nil
     }
 }

@@ -53,6 +53,9 @@ public final class Interpreter {
     /// count (an `SkBuff` reference per run costs a retain/release pair, ~90 instructions a run).
     let placeholderMetadata: UnsafeMutablePointer<SkBuffMetadata>
     let placeholderControlBlock: UnsafeMutableRawPointer
+    /// A copy of a captured packet's metadata whose `len` is its length on the wire
+    /// (``run(context:wireLength:)``), so the buffer itself is never changed for it.
+    let wireLengthMetadata: UnsafeMutablePointer<SkBuffMetadata>
     /// What the last faulting helper said (kept here so the loop's state stays trivial).
     var faultMessage = ""
     /// The loop's state, built once: a run rewrites only what changes between runs (measured: a
@@ -110,6 +113,8 @@ public final class Interpreter {
         helpers.initialize(from: program.helperTable, count: program.helperTable.count)
         placeholderMetadata = placeholderContext.metadata
         placeholderControlBlock = placeholderContext.controlBlock
+        wireLengthMetadata = .allocate(capacity: 1)
+        wireLengthMetadata.initialize(to: placeholderContext.metadata.pointee)
         contextBlock = .allocate(byteCount: SkBuffContext.byteCount, alignment: 16)
         contextBlock.initializeMemory(as: UInt8.self, repeating: 0, count: SkBuffContext.byteCount)
         isChecked = program.mode == .checked
@@ -135,6 +140,8 @@ public final class Interpreter {
         helpers.deinitialize(count: program.helperTable.count)
         helpers.deallocate()
         contextBlock.deallocate()
+        wireLengthMetadata.deinitialize(count: 1)
+        wireLengthMetadata.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }

@@ -18,6 +18,8 @@ struct Translator {
     var isGPLCompatible = true
     /// The context accesses a verifier found (instruction index -> access); nil: find them here.
     var verifiedContextAccesses: [Int: ContextAccess]? = nil
+    /// Whether calls to the classic-BPF extension functions are allowed (a translated classic program).
+    var allowsClassicExtensions = false
 
     struct Output {
         var ops: [Op]
@@ -56,11 +58,12 @@ struct Translator {
             if op.code == .callHelper {
                 let id = insn.imm32
                 if let programType {
-                    if let refusal = HelperCallError.check(HelperID(id), programType: programType, isGPLCompatible: isGPLCompatible) {
+                    if let refusal = HelperCallError.check(HelperID(id), programType: programType, isGPLCompatible: isGPLCompatible,
+                                                           allowsClassicExtensions: allowsClassicExtensions) {
                         throw .helperRefused(refusal, slotIndex: slot)
                     }
                     if helpers[id] == nil {
-                        guard Interpreter.implementedLinuxHelpers.contains(HelperID(id)) else {
+                        guard Interpreter.implementedLinuxHelpers.contains(HelperID(id)) || HelperID(id).isClassicExtension else {
                             throw .unsupported("\(HelperID(id)) is not implemented by skbpf", slotIndex: slot)
                         }
                         ops.append(Op(.callLinux, imm: UInt64(UInt32(bitPattern: id))))

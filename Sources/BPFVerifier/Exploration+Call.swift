@@ -16,7 +16,8 @@ extension Exploration {
 
     func stepHelperCall(_ insn: Instruction) throws(VerificationError) -> StepOutcome {
         let id = HelperID(rawValue: insn.imm32)
-        if let refusal = HelperCallError.check(id, programType: type, isGPLCompatible: options.isGPLCompatible) {
+        if let refusal = HelperCallError.check(id, programType: type, isGPLCompatible: options.isGPLCompatible,
+                                               allowsClassicExtensions: options.allowsClassicExtensions) {
             throw error(refusal.description)
         }
         if options.strict && id.needsPerfmon {

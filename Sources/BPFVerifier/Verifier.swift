@@ -51,12 +51,17 @@ public struct VerifierOptions: Sendable, Hashable {
     public var isGPLCompatible = true
     /// Keep a trace of every processed instruction and its register state (`--log`).
     public var keepsLog = false
+    /// Whether the program may call the kernel-internal functions of a converted classic program
+    /// (``BPFABI/HelperID/classicExtensions``): only for translations of classic BPF.
+    public var allowsClassicExtensions = false
 
-    public init(strict: Bool = false, instructionLimit: Int = 1_000_000, isGPLCompatible: Bool = true, keepsLog: Bool = false) {
+    public init(strict: Bool = false, instructionLimit: Int = 1_000_000, isGPLCompatible: Bool = true, keepsLog: Bool = false,
+                allowsClassicExtensions: Bool = false) {
         self.strict = strict
         self.instructionLimit = instructionLimit
         self.isGPLCompatible = isGPLCompatible
         self.keepsLog = keepsLog
+        self.allowsClassicExtensions = allowsClassicExtensions
     }
 }
 

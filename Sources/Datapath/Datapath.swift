@@ -96,7 +96,8 @@ public final class Datapath {
         var egress = ingress
         var hooks = [[Int]](repeating: [], count: HookPoint.allCases.count)
         var socketLists = [[Int]](repeating: [], count: sockets.count)
-        for index in ordered {
+        // A capture filter runs before the device takes the packet in (filterArrival), not at its hook.
+        for index in ordered where !attachments[index].specification.isCaptureFilter {
             let specification = attachments[index].specification
             switch specification.hook {
             case .ingress, .egress:

@@ -1,15 +1,37 @@
 import BPFISA
 import BPFObject
+import ClassicBPF
 import Foundation
 
-/// A program file as the commands accept it: an ELF object, assembly text or raw bytecode.
-/// The format is detected from the content (ELF magic; text; else 8-byte slots).
+/// A program file as the commands accept it: an ELF object, assembly text, raw bytecode, or a
+/// classic BPF program (translated to eBPF as the kernel translates it).
+///
+/// The format is detected from the content, never guessed between two readings: ELF magic; text
+/// shaped as `tcpdump -ddd` (a count, then `code jt jf k` records) or `tcpdump -dd` (`{ 0x28, 0,
+/// 0, 0x0000000c },`) is classic, other text is assembly; binary is eBPF bytecode, except in a
+/// file named `*.cbpf`, where it is the raw `struct sock_filter` array (both formats are 8-byte
+/// records, so only the name can tell them apart).
 struct ProgramFile {
-    enum Format: String {
-        case elf = "ELF object"
+    enum Format: Equatable {
+        case elf
         case assembly
-        case raw = "raw bytecode"
+        case raw
+        case classic(ClassicFormat)
+
+        var name: String {
+            switch self {
+            case .elf: "ELF object"
+            case .assembly: "assembly"
+            case .raw: "raw bytecode"
+            case .classic(.decimal): "classic BPF (tcpdump -ddd)"
+            case .classic(.cArray): "classic BPF (tcpdump -dd)"
+            case .classic(.binary): "classic BPF (sock_filter array)"
+            }
+        }
     }
+
+    /// Suffix of raw classic programs (`struct sock_filter` records).
+    static let classicBinarySuffix = ".cbpf"
 
     /// One program in the file (an ELF object may hold several).
     struct Entry {
@@ -20,6 +42,9 @@ struct ProgramFile {
         var program: Program
         /// Function names by first slot (an ELF program's subprograms).
         var symbols: [Int: String] = [:]
+        /// For classic programs: the program and its translation (``program`` is the eBPF),
+        /// a socket filter that loaders must allow the classic extension calls.
+        var classic: ClassicTranslation? = nil
     }
 
     var path: String
@@ -58,6 +83,16 @@ struct ProgramFile {
                 }
             }
             guard !entries.isEmpty else { throw .rejected("\(path): the object has no program sections") }
+        } else if let text = Self.text(bytes), let classicFormat = ClassicProgram.textFormat(of: text) {
+            format = .classic(classicFormat)
+            let classic: ClassicProgram
+            do { classic = try ClassicProgram(text: text, fileName: path) } catch { throw .rejected("\(error)") }
+            entries = [try Self.classicEntry(classic, path: path)]
+        } else if path.hasSuffix(Self.classicBinarySuffix) {
+            format = .classic(.binary)
+            let classic: ClassicProgram
+            do { classic = try ClassicProgram(decoding: bytes, fileName: path) } catch { throw .rejected("\(error)") }
+            entries = [try Self.classicEntry(classic, path: path)]
         } else if let text = Self.text(bytes) {
             format = .assembly
             do {
@@ -90,6 +125,13 @@ struct ProgramFile {
             throw .usage("\(path): holds \(entries.count) programs, choose one with --section (have: \(listing))")
         }
         return entries[0]
+    }
+
+    /// A classic program checked and translated (Linux's rules: offsets from `data`).
+    static func classicEntry(_ classic: ClassicProgram, path: String) throws(CommandFailure) -> Entry {
+        let translation: ClassicTranslation
+        do { translation = try ClassicTranslator.translate(classic) } catch { throw .rejected("\(path): \(error)") }
+        return Entry(section: "", name: baseName(path), program: translation.program, classic: translation)
     }
 
     private var listing: String { entries.map { "\($0.section)/\($0.name)" }.joined(separator: ", ") }

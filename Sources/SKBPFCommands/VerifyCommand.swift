@@ -16,13 +16,13 @@ struct VerifyCommand: ParsableCommand {
             loader's (no pointer leaks, no reads of uninitialised stack).
             """)
 
-    @Argument(help: "Program file: ELF object, assembly or raw bytecode.")
+    @Argument(help: "Program file: ELF object, assembly, raw bytecode or classic BPF (verified as its eBPF translation).")
     var program: String
 
     @Option(help: "ELF section or function name of the program.")
     var section: String?
 
-    @Option(help: "Program type: tc (sched_cls), sched_act, socket_filter or xdp (default: from the section name, else tc).")
+    @Option(help: "Program type: tc (sched_cls), sched_act, socket_filter or xdp (default: from the section name, else tc; socket_filter for classic BPF).")
     var type: String?
 
     @Flag(help: "An unprivileged loader's rules.")
@@ -54,7 +54,9 @@ struct VerifyCommand: ParsableCommand {
                 programType = loaded?.programType ?? (isXDP ? .xdp : ProgramType.inferred(fromSection: entry.section))
             }
         }
-        let options = VerifierOptions(strict: strict, isGPLCompatible: isGPL, keepsLog: log)
+        if entry.classic != nil && programType == nil { programType = .socketFilter }
+        let options = VerifierOptions(strict: strict, isGPLCompatible: isGPL, keepsLog: log,
+                                      allowsClassicExtensions: entry.classic?.callsClassicExtensions ?? false)
         do {
             let report = try Verifier.verify(entry.program, type: programType ?? .schedCls, maps: maps, options: options)
             if log { for line in report.log { print(line) } }

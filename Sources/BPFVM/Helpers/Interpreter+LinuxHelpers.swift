@@ -230,6 +230,19 @@ extension Interpreter {
             let trailer = UnsafeRawBufferPointer(start: skb.data, count: Int(packetBytes))
             return result(errno: perf.output(flags: r3 & PerfEventOutputFlags.indexMask, cpu: environment.cpu,
                                              UnsafeRawBufferPointer(data), trailer: trailer))
+        // The kernel-internal calls of translated classic programs (HelperID+ClassicExtensions.swift)
+        case .classicPayloadOffset:
+            guard isContext else { return fault("R1 is not the context") }
+            return result(UInt64(SkBuffHelpers.payloadOffset(skb)))
+        case .classicNetlinkAttribute, .classicNestedNetlinkAttribute:
+            guard isContext else { return fault("R1 is not the context") }
+            return result(UInt64(SkBuffHelpers.netlinkAttribute(
+                skb, a: UInt32(truncatingIfNeeded: r2), x: UInt32(truncatingIfNeeded: r3),
+                nested: helper == .classicNestedNetlinkAttribute)))
+        case .classicDeviceType:
+            guard isContext else { return fault("R1 is not the context") }
+            let ifindex = state.context.pointee.ifindex
+            return result(UInt64(SkBuffHelpers.deviceType(ifindex: ifindex, device: environment.device(ifindex))))
         default:
             return fault("\(helper) is not implemented")
         }

@@ -2,8 +2,16 @@
 /// the file is the commands' business; the datapath receives the loaded program.
 public struct AttachmentSpecification: Sendable, Hashable {
     public var hook: HookPoint
-    /// Path of the program file (ELF object, assembly or raw bytecode).
+    /// Path of the program file (ELF object, assembly, raw bytecode, classic BPF); empty when
+    /// ``filterExpression`` names the program instead.
     public var programPath: String
+    /// A tcpdump expression to compile and attach in place of a program file.
+    public var filterExpression: String?
+    /// A filter of the frame as it was captured (`replay --filter`): the replay runs it before
+    /// the device takes the packet in (``Datapath/filterArrival(_:on:attachment:wireLength:)``),
+    /// and it counts as the first program at the device's `ingress`; the datapath does not run it
+    /// at the hook again.
+    public var isCaptureFilter = false
     /// ELF section or function name; nil when the file holds one program.
     public var section: String?
     /// Lower runs first; attachments of equal priority run in the order given.
@@ -16,9 +24,11 @@ public struct AttachmentSpecification: Sendable, Hashable {
     public var mapEntries: [MapEntrySpecification]
 
     public init(hook: HookPoint, programPath: String, section: String? = nil, priority: Int = 0,
-                device: String? = nil, socket: String? = nil, mapEntries: [MapEntrySpecification] = []) {
+                device: String? = nil, socket: String? = nil, mapEntries: [MapEntrySpecification] = [],
+                filterExpression: String? = nil) {
         self.hook = hook
         self.programPath = programPath
+        self.filterExpression = filterExpression
         self.section = section
         self.priority = priority
         self.device = device

@@ -37,7 +37,7 @@ public struct PcapReader: ~Copyable {
     /// Packets delivered so far: the index of the next packet.
     public private(set) var packetCount = 0
 
-    private let handle: OpaquePointer
+    let handle: OpaquePointer  // internal: FilterExpression compiles with it
     private let stream: BufferedStream?
     private var state = State.reading
     // The record pcap_next_ex returned and no read has delivered yet (bufferTooSmall).

@@ -1,14 +1,15 @@
-// Writing pcap files through libpcap, nanosecond format, one packet at a time:
+// Writing pcap files through libpcap, nanosecond format (or microsecond, as tcpdump -w writes),
+// one packet at a time:
 //
-//   PcapWriter(path:linkType:snapshotLength:)
+//   PcapWriter(path:linkType:snapshotLength:precision:)
 //      pcap_open_dead_with_tstamp_precision(DLT, snaplen, NANO)   a handle that only describes the file
 //      fopen + 1 MiB buffer, pcap_dump_fopen                       writes the 24-byte file header
 //   write(…)   pcap_dump: 16-byte record header + captured bytes, into the stream buffer
 //   flush()    pcap_dump_flush
 //   close()    flush, then pcap_dump_close + pcap_close (also what deinit does, without the checks)
 //
-// Files written here have magic 0xa1b23c4d (nanosecond pcap), version 2.4, in this host's byte
-// order; `tcpdump -r` and Wireshark read them.
+// Files written here have magic 0xa1b23c4d (nanosecond pcap; 0xa1b2c3d4 for microseconds),
+// version 2.4, in this host's byte order; `tcpdump -r` and Wireshark read them.
 
 internal import CPcap
 internal import Glibc
@@ -26,6 +27,8 @@ public struct PcapWriter: ~Copyable {
     public let linkType: LinkType
     /// The snapshot length written in the file header: longer packets are cut to it.
     public let snapshotLength: Int
+    /// The timestamp resolution of the file.
+    public let precision: PcapTimestampPrecision
     /// Packets written so far: the index of the next one.
     public private(set) var packetCount = 0
 
@@ -43,15 +46,19 @@ public struct PcapWriter: ~Copyable {
     /// - Throws: ``PacketIOError/Reason/invalidSnapshotLength(_:)`` outside 1...262144;
     ///   ``PacketIOError/Reason/cannotOpen(message:)`` with the system's or libpcap's reason
     ///   (`"link-layer type -1 isn't supported in savefiles"`).
-    public init(path: String, linkType: LinkType, snapshotLength: Int = maximumSnapshotLength) throws(PacketIOError) {
+    ///
+    /// `precision` `.microsecond` writes what `tcpdump -w` writes (timestamps cut to microseconds).
+    public init(path: String, linkType: LinkType, snapshotLength: Int = maximumSnapshotLength,
+                precision: PcapTimestampPrecision = .nanosecond) throws(PacketIOError) {
         try self.init(
             path: path, linkType: linkType, snapshotLength: snapshotLength,
-            streamBufferByteCount: PcapReader.defaultStreamBufferByteCount)
+            streamBufferByteCount: PcapReader.defaultStreamBufferByteCount, precision: precision)
     }
 
     /// ``init(path:linkType:snapshotLength:)`` with a chosen stdio buffer; 0 lets libpcap open
     /// the file (`pcap_dump_open`, glibc's default buffer). For the benchmark.
-    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int)
+    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int,
+                 precision: PcapTimestampPrecision = .nanosecond)
         throws(PacketIOError)
     {
         guard snapshotLength >= 1, snapshotLength <= Self.maximumSnapshotLength else {
@@ -59,7 +66,8 @@ public struct PcapWriter: ~Copyable {
         }
         guard
             let handle = pcap_open_dead_with_tstamp_precision(
-                linkType.rawValue, Int32(snapshotLength), UInt32(PCAP_TSTAMP_PRECISION_NANO))
+                linkType.rawValue, Int32(snapshotLength),
+                UInt32(precision == .nanosecond ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO))
         else { throw PacketIOError(path: path, .systemCall(function: "pcap_open_dead", errno: system_errno())) }
         var stream: BufferedStream? = nil
         let dumper: OpaquePointer?
@@ -83,6 +91,7 @@ public struct PcapWriter: ~Copyable {
         self.path = path
         self.linkType = linkType
         self.snapshotLength = snapshotLength
+        self.precision = precision
         self.handle = handle
         self.dumper = dumper
         self.file = file
@@ -112,7 +121,8 @@ public struct PcapWriter: ~Copyable {
         let wireLength = originalLength ?? bytes.count
         guard wireLength >= bytes.count else { throw lengthError(bytes.count, wireLength) }
         var header = pcap_pkthdr(
-            ts: timeval(tv_sec: Int(truncatingIfNeeded: timestamp.seconds), tv_usec: Int(timestamp.nanoseconds)),
+            ts: timeval(tv_sec: Int(truncatingIfNeeded: timestamp.seconds),
+                        tv_usec: Int(precision == .nanosecond ? timestamp.nanoseconds : timestamp.nanoseconds / 1000)),
             caplen: UInt32(truncatingIfNeeded: min(bytes.count, snapshotLength)),
             len: UInt32(clamping: wireLength))
         pcap_dump(
@@ -166,4 +176,12 @@ public struct PcapWriter: ~Copyable {
     private func writeError(_ code: Int32) -> PacketIOError {
         PacketIOError(path: path, packetIndex: packetCount, .writeFailed(errno: code))
     }
+}
+
+/// The timestamp resolution of a pcap file (its magic number says which).
+public enum PcapTimestampPrecision: Sendable, Hashable {
+    /// Magic 0xa1b2c3d4: what `tcpdump -w` writes.
+    case microsecond
+    /// Magic 0xa1b23c4d.
+    case nanosecond
 }

@@ -3,13 +3,22 @@ import BPFISA
 import BPFObject
 import BPFVerifier
 import BPFVM
+import ClassicBPF
 import Datapath
+import PacketIO
 
 /// Loads what an ``AttachmentSpecification`` names into a ``ProgramAttachment``: the program
 /// file read, the program chosen, verified for its type (tc, or socket filter at the socket
-/// hook), its maps created and pre-filled, and an interpreter running it as machine code.
+/// hook; classic programs and expressions are socket filters), its maps created and pre-filled,
+/// and an interpreter running it as machine code.
 enum AttachmentLoader {
-    static func load(_ specification: AttachmentSpecification) throws(CommandFailure) -> ProgramAttachment {
+    /// `devices` are the datapath's: an expression is compiled for the link type its hook sees.
+    static func load(_ specification: AttachmentSpecification, devices: [DeviceConfiguration]) throws(CommandFailure)
+        -> ProgramAttachment
+    {
+        if let expression = specification.filterExpression {
+            return try loadExpression(expression, specification, devices: devices)
+        }
         let file = try ProgramFile(path: specification.programPath)
         let entry = try file.select(section: specification.section)
         let base = ProgramFile.baseName(specification.programPath)
@@ -33,6 +42,9 @@ enum AttachmentLoader {
                 }
             }
             interpreter = Interpreter(program: instance.executable, environment: instance.environment, engine: .native)
+        } else if let classic = entry.classic {
+            guard specification.mapEntries.isEmpty else { throw .usage("\(label): map entries given, but the program has no maps") }
+            interpreter = try ClassicLoader.interpreter(for: classic, label: label)
         } else {
             let type: ProgramType = specification.hook == .socket ? .socketFilter : .schedCls
             guard specification.mapEntries.isEmpty else { throw .usage("\(label): map entries given, but the program has no maps") }
@@ -49,6 +61,25 @@ enum AttachmentLoader {
                 throw .rejected("\(label): \(error)")
             }
         }
+        do {
+            return try ProgramAttachment(name: label, specification: specification, interpreter: interpreter)
+        } catch {
+            throw .usage(error.message)
+        }
+    }
+
+    /// An attachment of a tcpdump expression (`filter:` in a pipeline file), named `'EXPR'`.
+    static func loadExpression(_ expression: String, _ specification: AttachmentSpecification, devices: [DeviceConfiguration])
+        throws(CommandFailure) -> ProgramAttachment
+    {
+        let label = "'\(expression)'"
+        let placement: (linkType: LinkType, origin: ClassicTranslator.Options.PacketOrigin)
+        switch ClassicLoader.placement(hook: specification.hook, device: specification.device, devices: devices) {
+        case .success(let found): placement = found
+        case .failure(let error): throw .usage("filter \(label) at \(specification.hook): \(error.message)")
+        }
+        let translation = try ClassicLoader.compile(expression, linkType: placement.linkType, origin: placement.origin)
+        let interpreter = try ClassicLoader.interpreter(for: translation, label: label)
         do {
             return try ProgramAttachment(name: label, specification: specification, interpreter: interpreter)
         } catch {

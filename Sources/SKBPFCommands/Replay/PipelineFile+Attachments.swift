@@ -1,10 +1,11 @@
 import Datapath
+import PacketIO
 
 // `sockets:` and `attach:` of a pipeline file (format in PipelineFile.swift).
 
 extension PipelineReader {
     static let socketKeys = ["protocol", "port", "address", "rcvbuf", "reader", "echo", "mark", "priority"]
-    static let attachmentKeys = ["hook", "program", "section", "priority", "device", "socket", "maps"]
+    static let attachmentKeys = ["hook", "program", "filter", "section", "priority", "device", "socket", "maps"]
     static let mapEntryKeys = ["map", "key", "value", "key_size", "value_size"]
 
     mutating func readSockets(_ value: PipelineValue?) throws(PipelineFileError) {
@@ -53,9 +54,21 @@ extension PipelineReader {
             let hookValue = try fields.required("hook", "an attachment names its hook (\(HookPoint.names))")
             let hookName = try hookValue.string("a hook name")
             guard let hook = HookPoint(name: hookName) else { throw hookValue.error(.notAHook(hookName)) }
-            let program = try fields.required("program", "an attachment names its program file").string("a file path")
-            var attachment = AttachmentSpecification(
-                hook: hook, programPath: PipelineFile.resolve(program: program, relativeTo: path))
+            var attachment: AttachmentSpecification
+            if let filter = fields["filter"] {
+                // A tcpdump expression instead of a program file: no file, sections or maps.
+                for key in ["program", "section", "maps"] where fields[key] != nil {
+                    throw fields[key]!.error(.notWithFilter(key))
+                }
+                let expression = try filter.string("a tcpdump expression")
+                attachment = AttachmentSpecification(hook: hook, programPath: "", filterExpression: expression)
+            } else {
+                let program = try fields.required(
+                    "program", "an attachment names its program file (program:) or a tcpdump expression (filter:)"
+                ).string("a file path")
+                attachment = AttachmentSpecification(
+                    hook: hook, programPath: PipelineFile.resolve(program: program, relativeTo: path))
+            }
             if let section = fields["section"] { attachment.section = try section.string("a section name") }
             if let priority = fields["priority"] {
                 attachment.priority = try priority.integer(in: Int(Int32.min)...Int(Int32.max))
@@ -73,7 +86,26 @@ extension PipelineReader {
                     attachment.mapEntries.append(try Self.mapEntry(entry))
                 }
             }
+            if let expression = attachment.filterExpression, let filter = fields["filter"] {
+                try checkExpression(expression, filter, attachment)
+            }
             attachments.append(attachment)
+        }
+    }
+
+    /// Compiles a `filter:` expression now, as it will be loaded, so a syntax error or a keyword
+    /// the hook's link type lacks is reported at its line (libpcap's words).
+    func checkExpression(_ expression: String, _ value: PipelineValue, _ attachment: AttachmentSpecification)
+        throws(PipelineFileError)
+    {
+        switch ClassicLoader.placement(hook: attachment.hook, device: attachment.device, devices: devices) {
+        case .failure(let error): throw value.error(.init(error.message))
+        case .success(let (linkType, _)):
+            do {
+                _ = try FilterExpression(expression, linkType: linkType)
+            } catch {
+                throw value.error(.filterRejected(error.message, linkType: linkType.name))
+            }
         }
     }
 

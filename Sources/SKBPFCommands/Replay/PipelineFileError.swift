@@ -151,6 +151,12 @@ extension PipelineFileError.Message {
             ? "no device has addresses" : "device addresses: \(local.map(\.description).joined(separator: ", "))"
         return .init("\(address) is not an address of any device, so bind() would fail (\(list))")
     }
+    static func notWithFilter(_ key: String) -> Self {
+        .init("'\(key)' belongs to a program file; a 'filter:' attachment is a tcpdump expression")
+    }
+    static func filterRejected(_ message: String, linkType: String) -> Self {
+        .init("libpcap cannot compile this expression for \(linkType): \(message)")
+    }
     static var attachSyntax: Self { .init("expected HOOK=PROG[:SECTION] (e.g. ingress=classifier.o:tc)") }
     static func notAHook(_ text: String) -> Self { .init("'\(text)' is not a hook (hooks: \(HookPoint.names))") }
     static func deviceNeedsDeviceHook(_ hook: HookPoint) -> Self {

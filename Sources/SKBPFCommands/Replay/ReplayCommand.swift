@@ -5,7 +5,8 @@ import PacketBuffer
 import PacketIO
 
 /// `skbpf replay [--pipeline FILE | --attach HOOK=PROG[:SECTION]…] --in IN.pcap[ng] [--out-dir DIR]
-/// [--json] [--progress]`: a capture through the datapath, sorted by verdict.
+/// [--filter EXPR [--matched-out FILE]] [--json] [--progress]`: a capture through the datapath,
+/// sorted by verdict.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -40,10 +41,21 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("no-verdicts"), help: "Do not write verdicts.jsonl.")
     var noVerdicts = false
 
+    @Option(help: ArgumentHelp("A tcpdump expression, the first program at the input device's ingress.", discussion: """
+        Compiled by libpcap for the capture's link type and snapshot length, it sees each packet as \
+        captured (link header and VLAN tags in place, len = the length on the wire) and drops those \
+        it does not match; verdicts.jsonl lines then carry "matched".
+        """))
+    var filter: String?
+
+    @Option(name: .customLong("matched-out"), help: "With --filter: write the matching packets here, as tcpdump -w writes them.")
+    var matchedOut: String?
+
     func validate() throws {
         if pipeline != nil && !attachments.isEmpty {
             throw ValidationError("--pipeline and --attach exclude each other: put the attachments in the pipeline file")
         }
+        if matchedOut != nil && filter == nil { throw ValidationError("--matched-out needs --filter EXPR") }
     }
 
     func run() throws {
@@ -62,8 +74,14 @@ struct ReplayCommand: ParsableCommand {
             configuration = .replayDefault(inputHasLinkHeader: inputHasLinkHeader, attachments: specifications)
         }
         do { try configuration.validate() } catch { throw CommandFailure.usage("\(pipeline ?? "--attach"): \(error)") }
-        let loaded = try configuration.attachments.map { specification throws(CommandFailure) in
-            try AttachmentLoader.load(specification)
+        var loaded = try configuration.attachments.map { specification throws(CommandFailure) in
+            try AttachmentLoader.load(specification, devices: configuration.devices)
+        }
+        var capture: CaptureFilter?
+        if let filter {
+            capture = try CaptureFilter(expression: filter, reader: reader, device: configuration.inputDevice,
+                                        matchedOut: matchedOut)
+            loaded.insert(capture!.attachment, at: 0)
         }
 
         do {
@@ -99,23 +117,36 @@ struct ReplayCommand: ParsableCommand {
             }
             sink.timestamp = header.timestamp
             sink.missingByteCount = header.originalLength - header.capturedLength
+            var matched: Bool?
+            if let capture {
+                matched = try capture.admits(skb, header, datapath: datapath, device: inputDevice)
+                if matched == false {
+                    verdicts?.write(index: header.index, trail: datapath.lastTrail, matched: false)
+                    continue
+                }
+            }
             do {
                 let parsed = try linkLayer.parse(skb)
                 sink.isUnparsed = false
                 prepare(skb, parsed, linkType: reader.linkType, sink: sink)
-                datapath.receive(skb, on: inputDevice)
+                if capture == nil { datapath.receive(skb, on: inputDevice) } else { datapath.receiveFiltered(skb, on: inputDevice) }
             } catch {
                 if case .unsupportedLinkType = error { unsupportedLinkType = true }
                 sink.isUnparsed = true
-                datapath.reject(skb, on: inputDevice, reason: .linkHeader)
+                if capture == nil {
+                    datapath.reject(skb, on: inputDevice, reason: .linkHeader)
+                } else {
+                    datapath.rejectFiltered(skb, on: inputDevice, reason: .linkHeader)
+                }
             }
-            verdicts?.write(index: header.index, trail: datapath.lastTrail)
+            verdicts?.write(index: header.index, trail: datapath.lastTrail, matched: matched)
             if meter.isEnabled { meter.update(packets: header.index + 1) }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         meter.finish()
         try verdicts?.close()
-        let writeFailure = sink.close()
+        let captureFailure = capture?.close()
+        let writeFailure = sink.close() ?? captureFailure
 
         let summary = ReplaySummary(
             input: input, linkType: reader.linkType, datapath: datapath, sink: sink, seconds: elapsed,

@@ -7,7 +7,8 @@ import Datapath
 ///      "programs":[{"hook":"ingress","program":"classifier.o:tc","ret":0}],
 ///      "verdict":"sent","device":"out","mark":0,"priority":0,"rewritten":false}
 ///
-/// `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
+/// With `replay --filter`, `"matched":true|false` follows `index`: the filter's answer for the
+/// packet as captured. `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
 /// `dropped` (with `reason` and, when a hook decided, `at`) or `stolen` (with `at`);
 /// `redirects` appears when the packet was redirected. `ret` is r0 as the hook reads it: a
 /// signed tc action, or a socket filter's unsigned length. Lines are built from bytes
@@ -39,10 +40,13 @@ final class VerdictLog {
         file.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Appends the line of input packet `index`.
-    func write(index: Int, trail: PacketTrail) {
+    /// Appends the line of input packet `index`; `matched`, when a capture filter ran, is its answer.
+    func write(index: Int, trail: PacketTrail, matched: Bool? = nil) {
         literal("{\"index\":")
         file.append(decimal: index)
+        if let matched {
+            if matched { literal(",\"matched\":true") } else { literal(",\"matched\":false") }
+        }
         literal(",\"hooks\":[")
         for (i, hook) in trail.hooks.enumerated() {
             if i > 0 { file.append(UInt8(ascii: ",")) }
