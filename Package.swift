@@ -64,6 +64,10 @@ let package = Package(
         .testTarget(
             name: "BPFVerifierTests", dependencies: ["BPFVerifier", "BPFVM", "BPFISA", "BPFABI", "BPFObject", "PacketBuffer", "TestSupport"],
             exclude: ["Vectors", "Fixtures"]),
+        .testTarget(
+            name: "ClassicBPFTests",
+            dependencies: ["ClassicBPF", "BPFVM", "BPFVerifier", "BPFABI", "BPFISA", "PacketBuffer", "PacketIO", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "BPFObjectTests", dependencies: ["BPFObject", "BPFISA", "BPFABI", "TestSupport"]),
         .testTarget(name: "SKBPFCommandsTests", dependencies: ["SKBPFCommands", "Datapath", "TestSupport"]),
         .testTarget(name: "PacketIOTests", dependencies: ["PacketIO", "PacketBuffer", "TestSupport"]),

@@ -33,6 +33,9 @@ enum ClassicCheckMessage {
     static func jumpPastEnd(_ way: String, target: Int, last: Int) -> String {
         "\(way) to insn \(target) is past the last instruction (\(last))"
     }
+    static func jumpBackwards(target: Int) -> String {
+        "jump back to insn \(target): classic jumps only go forward (libpcap's own loops run only under its rules)"
+    }
     static func unknownAncillary(_ k: UInt32) -> String {
         "ancillary load at SKF_AD_OFF+\(k &- AncillaryField.ancillaryBase) (k = 0x\(String(k, radix: 16))) names no field the kernel knows"
     }

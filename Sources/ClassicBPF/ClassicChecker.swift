@@ -36,6 +36,8 @@ public enum ClassicChecker {
                 // The kernel compares unsigned: `k >= flen - pc - 1`; libpcap lets `pc + 1 + k` wrap backwards.
                 if rules == .libpcap, Self.jumpTarget(pc, insn.k, count: insns.count) != nil { break }
                 if insn.k >= UInt32(last - pc) {
+                    let target = UInt32(pc + 1) &+ insn.k
+                    if target <= UInt32(pc) { throw fail(ClassicCheckMessage.jumpBackwards(target: Int(target))) }
                     throw fail(ClassicCheckMessage.jumpPastEnd("jump", target: pc + 1 + Int(insn.k), last: last))
                 }
             case .jump:

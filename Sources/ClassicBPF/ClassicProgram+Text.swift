@@ -20,25 +20,26 @@ extension ClassicProgram {
     }
 
     /// Which text format `text` is written in, from its shape alone: `.decimal` when the first
-    /// record (up to a line break or comma) is one integer followed by a record of four, `.cArray`
-    /// when it starts with `{` or `struct`; nil otherwise (assembly, say). Never throws.
+    /// record (up to a line break or comma) is one integer and the next record, if any, starts
+    /// with one; `.cArray` when it starts with `{` or `struct`; nil otherwise (assembly, say).
     public static func textFormat(of text: String) -> ClassicFormat? {
-        guard let tokens = try? ClassicTextLexer.tokens(text, fileName: nil) else { return nil }
+        guard let tokens = try? ClassicTextLexer.tokens(text, fileName: nil, stopsAtOpenComment: true) else { return nil }
         let significant = tokens.drop { $0.kind == .newline }
         guard let first = significant.first else { return nil }
+        func isInteger(_ token: ClassicTextToken?) -> Bool {
+            if case .word(let word)? = token?.kind { return ClassicTextLexer.integer(word, allowsCOctal: false) != nil }
+            return false
+        }
         switch first.kind {
-        case .punctuation("{"): return .cArray
-        case .word("struct"): return .cArray
-        case .word(let word):
-            guard ClassicTextLexer.integer(word, allowsCOctal: false) != nil else { return nil }
-            // The count stands alone on its record; then a record of four integers (or none: count 0).
+        case .punctuation("{"), .word("struct"): return .cArray
+        case .word:
+            guard isInteger(first) else { return nil }
+            // The count stands alone on its record; the next record starts with the first code.
             let rest = significant.dropFirst()
             guard let separator = rest.first else { return .decimal }
             guard separator.kind == .newline || separator.kind == .punctuation(",") else { return nil }
-            let record = rest.dropFirst().drop { $0.kind == .newline }.prefix { $0.kind != .newline && $0.kind != .punctuation(",") }
-            if record.isEmpty { return .decimal }
-            let numbers = record.filter { if case .word(let w) = $0.kind { ClassicTextLexer.integer(w, allowsCOctal: false) != nil } else { false } }
-            return numbers.count == record.count && record.count == 4 ? .decimal : nil
+            let next = rest.dropFirst().drop { $0.kind == .newline || $0.kind == .punctuation(",") }.first
+            return next == nil || isInteger(next) ? .decimal : nil
         default: return nil
         }
     }

@@ -25,7 +25,11 @@ struct ClassicTextToken: Equatable {
 }
 
 enum ClassicTextLexer {
-    static func tokens(_ text: String, fileName: String?) throws(ClassicFormatError) -> [ClassicTextToken] {
+    /// The tokens of `text`. An unterminated `/*` comment is an error, or with `stopsAtOpenComment`
+    /// (for telling formats apart) the end of the tokens.
+    static func tokens(_ text: String, fileName: String?, stopsAtOpenComment: Bool = false) throws(ClassicFormatError)
+        -> [ClassicTextToken]
+    {
         let bytes = Array(text.utf8)
         var tokens: [ClassicTextToken] = []
         var i = 0, line = 1, lineStart = 0
@@ -50,6 +54,7 @@ enum ClassicTextLexer {
                 i += 2
                 while true {
                     guard i + 1 < bytes.count else {
+                        if stopsAtOpenComment { return tokens }
                         throw ClassicFormatError(fileName: fileName, line: startLine, column: startColumn,
                                                  message: ClassicFormatMessage.unterminatedComment)
                     }

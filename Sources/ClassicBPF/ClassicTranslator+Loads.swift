@@ -29,7 +29,9 @@ extension ClassicTranslator {
         }
         if !indexed {
             guard UInt64(k) < limit else {
-                emitReturnZero()
+                // Outside any packet: a load that always fails ends the program with 0, and unlike
+                // a plain `return 0` leaves what follows reachable for the verifier.
+                emit(EBPF.packetLoad(size, index: nil, imm: Self.offsetOutsideAnyPacket))
                 return
             }
             emit(EBPF.packetLoad(size, index: nil, imm: Int32(bitPattern: base &+ k)))
@@ -50,6 +52,9 @@ extension ClassicTranslator {
         emitReturnZero()
         emit(EBPF.packetLoad(size, index: EBPF.scratch, imm: Int32(bitPattern: base)))
     }
+
+    /// An offset past every packet (packets are far shorter than 2 GiB).
+    static let offsetOutsideAnyPacket = Int32.max
 
     /// The network-header area ends where the ancillary one starts (`SKF_AD_OFF`).
     static let networkAreaByteCount: UInt64 = UInt64(AncillaryField.ancillaryBase &- AncillaryField.networkHeaderBase)

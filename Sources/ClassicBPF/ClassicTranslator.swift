@@ -13,6 +13,7 @@ import BPFABI
 //   alu           32-bit ALU on r0; div/mod by X tests X first (0 returns 0)
 //   jxx jt, jf    one eBPF jump when a way falls through (inverted when jt does), else jxx + ja
 //   ret #k/a      r0 = k; exit / exit
+//   unreachable   left out (eBPF's verifier refuses unreachable code)
 //
 // Every classic value is 32 bits and every ALU operation a 32-bit one, so r0 and r7 always
 // hold zero-extended values and the 64-bit jumps compare what the classic ones compare.
@@ -84,9 +85,12 @@ public struct ClassicTranslator {
         emit(EBPF.move64(EBPF.context, 1))
         emit(EBPF.move32(EBPF.a, imm: 0))
         emit(EBPF.move32(EBPF.x, imm: 0))
+        // Instructions no path reaches are left out: eBPF's verifier refuses unreachable code
+        // (the kernel never verifies its own conversion, so it keeps them).
+        let reachable = Self.reachability(classic)
         for (pc, insn) in classic.enumerated() {
             firstInstruction.append(output.count)
-            translate(insn, at: pc)
+            if reachable[pc] { translate(insn, at: pc) }
         }
         for jump in pendingJumps {
             let distance = firstInstruction[jump.target] - jump.at - 1
@@ -100,6 +104,24 @@ public struct ClassicTranslator {
         return ClassicTranslation(classic: ClassicProgram(classic), program: Program(instructions: output),
                                   firstInstruction: firstInstruction, callsClassicExtensions: callsClassicExtensions,
                                   options: options)
+    }
+
+    /// Which instructions some path from the first one reaches (the program is checked).
+    static func reachability(_ insns: [ClassicInstruction]) -> [Bool] {
+        var reachable = [Bool](repeating: false, count: insns.count)
+        var pending = [0]
+        while let pc = pending.popLast() {
+            guard !reachable[pc] else { continue }
+            reachable[pc] = true
+            let insn = insns[pc]
+            switch insn.operation {
+            case .returnK?, .returnA?: break
+            case .jumpAlways?: pending.append(ClassicChecker.jumpTarget(pc, insn.k, count: insns.count)!)
+            case .jump?: pending += [pc + 1 + Int(insn.jt), pc + 1 + Int(insn.jf)]
+            default: pending.append(pc + 1)
+            }
+        }
+        return reachable
     }
 
     mutating func emit(_ instruction: Instruction) { output.append(instruction) }
