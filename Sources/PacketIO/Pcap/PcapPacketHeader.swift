@@ -49,12 +49,18 @@ public struct PcapPacketHeader: Hashable, Sendable {
     /// Length of the packet on the wire (`len`); more than ``capturedLength`` when the capture
     /// was cut by the snapshot length.
     public var originalLength: Int
+    /// The record's sub-second field as libpcap gave it, in nanoseconds: ``timestamp``'s
+    /// nanoseconds, except in a damaged file whose field says a second or more (which
+    /// ``timestamp`` cannot hold and `tcpdump -w` copies as it is).
+    public var nanosecondFieldAsRead: Int64
 
-    public init(index: Int, timestamp: PcapTimestamp, capturedLength: Int, originalLength: Int) {
+    public init(index: Int, timestamp: PcapTimestamp, capturedLength: Int, originalLength: Int,
+                nanosecondFieldAsRead: Int64? = nil) {
         self.index = index
         self.timestamp = timestamp
         self.capturedLength = capturedLength
         self.originalLength = originalLength
+        self.nanosecondFieldAsRead = nanosecondFieldAsRead ?? Int64(timestamp.nanoseconds)
     }
 
     /// Whether the snapshot length cut the packet (`caplen < len`).

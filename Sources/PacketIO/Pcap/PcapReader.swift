@@ -187,7 +187,7 @@ public struct PcapReader: ~Copyable {
             index: packetCount,
             timestamp: PcapTimestamp(
                 seconds: Int64(h.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: h.ts.tv_usec)),
-            capturedLength: Int(h.caplen), originalLength: Int(h.len))
+            capturedLength: Int(h.caplen), originalLength: Int(h.len), nanosecondFieldAsRead: Int64(h.ts.tv_usec))
         pending = nil
         packetCount += 1
         return delivered

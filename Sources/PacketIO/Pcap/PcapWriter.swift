@@ -55,19 +55,39 @@ public struct PcapWriter: ~Copyable {
             streamBufferByteCount: PcapReader.defaultStreamBufferByteCount, precision: precision)
     }
 
-    /// ``init(path:linkType:snapshotLength:)`` with a chosen stdio buffer; 0 lets libpcap open
-    /// the file (`pcap_dump_open`, glibc's default buffer). For the benchmark.
-    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int,
-                 precision: PcapTimestampPrecision = .nanosecond)
+    /// A file headed as `tcpdump -r IN -w OUT` heads it: `reader`'s link type as its file holds it
+    /// (with any bits above the type, such as an FCS length), its snapshot length whatever that
+    /// is (a header may say more than libpcap's maximum), in `precision` (`.microsecond`: what
+    /// `tcpdump -w` writes). libpcap writes the header from a handle on the input itself, as
+    /// tcpdump's dump does (the corresponding C functions are `pcap_open_offline_with_tstamp_precision(3)`
+    /// and `pcap_dump_open(3)`).
+    public init(path: String, headerOf reader: borrowing PcapReader, precision: PcapTimestampPrecision)
         throws(PacketIOError)
     {
-        guard snapshotLength >= 1, snapshotLength <= Self.maximumSnapshotLength else {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let describing = pcap_open_offline_with_tstamp_precision(reader.path, Self.libpcapPrecision(precision), &errorBuffer)
+        else {
+            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw PacketIOError(path: reader.path, .cannotOpen(message: message))
+        }
+        try self.init(path: path, linkType: reader.linkType, snapshotLength: Int(pcap_snapshot(describing)),
+                      streamBufferByteCount: PcapReader.defaultStreamBufferByteCount, precision: precision,
+                      describingHandle: describing)
+    }
+
+    /// ``init(path:linkType:snapshotLength:)`` with a chosen stdio buffer; 0 lets libpcap open
+    /// the file (`pcap_dump_open`, glibc's default buffer). For the benchmark. A
+    /// `describingHandle` (taken over) writes the header instead of a dead handle.
+    package init(path: String, linkType: LinkType, snapshotLength: Int, streamBufferByteCount: Int,
+                 precision: PcapTimestampPrecision = .nanosecond, describingHandle: OpaquePointer? = nil)
+        throws(PacketIOError)
+    {
+        guard describingHandle != nil || (snapshotLength >= 1 && snapshotLength <= Self.maximumSnapshotLength) else {
             throw PacketIOError(path: path, .invalidSnapshotLength(snapshotLength))
         }
         guard
-            let handle = pcap_open_dead_with_tstamp_precision(
-                linkType.rawValue, Int32(snapshotLength),
-                UInt32(precision == .nanosecond ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO))
+            let handle = describingHandle ?? pcap_open_dead_with_tstamp_precision(
+                linkType.rawValue, Int32(snapshotLength), Self.libpcapPrecision(precision))
         else { throw PacketIOError(path: path, .systemCall(function: "pcap_open_dead", errno: system_errno())) }
         var stream: BufferedStream? = nil
         let dumper: OpaquePointer?
@@ -142,6 +162,23 @@ public struct PcapWriter: ~Copyable {
         try write(UnsafeRawBufferPointer(skb.bytes), timestamp: timestamp, originalLength: originalLength)
     }
 
+    /// Appends the packet `skb` holds as the record `header` describes: its time (the sub-second
+    /// field as read, so a damaged one is copied as `tcpdump -w` copies it) and original length.
+    @inline(__always)
+    public mutating func write(_ skb: SkBuff, asRecord header: PcapPacketHeader) throws(PacketIOError) {
+        let bytes = UnsafeRawBufferPointer(skb.bytes)
+        let wireLength = max(header.originalLength, bytes.count)
+        let fraction = precision == .nanosecond ? header.nanosecondFieldAsRead : header.nanosecondFieldAsRead / 1000
+        var record = pcap_pkthdr(
+            ts: timeval(tv_sec: Int(truncatingIfNeeded: header.timestamp.seconds), tv_usec: Int(truncatingIfNeeded: fraction)),
+            caplen: UInt32(truncatingIfNeeded: min(bytes.count, snapshotLength)), len: UInt32(clamping: wireLength))
+        pcap_dump(
+            UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), &record,
+            bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        if system_ferror(file) { throw writeError(system_errno()) }
+        packetCount += 1
+    }
+
     /// Appends a packet as read, keeping its timestamp and original length (a capture copied
     /// record for record). See ``write(_:timestamp:originalLength:)-(UnsafeRawBufferPointer,_,_)``.
     @inline(__always)
@@ -163,6 +200,10 @@ public struct PcapWriter: ~Copyable {
     public consuming func close() throws(PacketIOError) {
         try flush()
         // deinit closes the stream and the handle.
+    }
+
+    static func libpcapPrecision(_ precision: PcapTimestampPrecision) -> UInt32 {
+        UInt32(precision == .nanosecond ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO)
     }
 
     @inline(never)

@@ -37,11 +37,7 @@ final class CaptureFilter {
         }
         if let matchedOut {
             do {
-                // tcpdump -w keeps the input's snapshot length; libpcap writes at most its maximum.
-                let snapshot = reader.snapshotLength > 0 ? reader.snapshotLength : FilterExpression.defaultSnapshotLength
-                matchedOutput = try PcapWriter(path: matchedOut, linkType: reader.linkType,
-                                               snapshotLength: min(snapshot, PcapWriter.maximumSnapshotLength),
-                                               precision: .microsecond)
+                matchedOutput = try PcapWriter(path: matchedOut, headerOf: reader, precision: .microsecond)
             } catch {
                 throw .usage("--matched-out: \(error)")
             }
@@ -58,7 +54,7 @@ final class CaptureFilter {
         matchedCount += 1
         if failure == nil, matchedOutput != nil {
             do {
-                try matchedOutput!.write(skb, timestamp: header.timestamp, originalLength: max(header.originalLength, skb.length))
+                try matchedOutput!.write(skb, asRecord: header)
             } catch {
                 failure = error
             }

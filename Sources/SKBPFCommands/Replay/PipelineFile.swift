@@ -50,12 +50,16 @@ import Yams
 ///   - hook: socket
 ///     program: ../Programs/build/trim_headers.o
 ///     socket: udp/10.0.0.1:53   # optional, socket hook only; SocketConfiguration.name form
+///   - hook: prerouting
+///     filter: udp and dst port 53   # a tcpdump expression instead of program: (a socket filter:
+///                               # 0 drops); compiled by libpcap for EN10MB at the device hooks of
+///                               # Ethernet devices, else for RAW with offsets from the network header
 /// ```
 ///
 /// The rules, beyond the comments above:
 /// - Every key is optional except `devices[].name`, `routes[].prefix` and `.device`,
 ///   `rules[].fwmark` and `.table`, `sockets[].protocol` and `.port`, `attach[].hook` and
-///   `.program`, `maps[].map`, `.key` and `.value`. A key written with no value (or `~`, `null`)
+///   `.program` (or `.filter`, which takes no `section` or `maps`), `maps[].map`, `.key` and `.value`. A key written with no value (or `~`, `null`)
 ///   counts as absent. Unknown keys are errors (they are typos); so are values of the wrong type.
 /// - Integers are decimal or `0x` hex, `_` allowed between digits. Ports are 1…65535, `mtu`
 ///   68…65535, `rcvbuf` above 0, marks and priorities of sockets 32-bit.
@@ -70,7 +74,9 @@ import Yams
 /// - A socket's `address:` must be one of the devices' addresses (else bind() fails with
 ///   EADDRNOTAVAIL); `0.0.0.0` and `::` mean any address, as leaving it out does.
 /// - `program:` paths are relative to the pipeline file's folder; whether they exist and hold
-///   `section` is checked when the programs are loaded, not here.
+///   `section` is checked when the programs are loaded, not here. A `filter:` expression is
+///   compiled here, so libpcap's error names its line; an expression at `ingress`/`egress`
+///   without `device:` must serve devices of one kind (with or without a link header).
 /// - Map `key:`/`value:` written quoted are hex bytes in the order written; written plain they
 ///   are integers stored little-endian in `key_size:`/`value_size:` bytes (default 4), unless
 ///   they are not integers (`de ad`, `00:50`), then hex bytes too. Plain digits with a leading
