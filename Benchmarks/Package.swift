@@ -61,6 +61,18 @@ let package = Package(
                 .product(name: "BPFVerifier", package: "skbpf"),
             ],
             path: "Sources/verify-bench"),
+        // Per-packet time of tcpdump expressions, without the harness: `swift run -c release filter-bench --pcap FILE`.
+        .executableTarget(
+            name: "filter-bench",
+            dependencies: [
+                .product(name: "BPFABI", package: "skbpf"),
+                .product(name: "BPFVerifier", package: "skbpf"),
+                .product(name: "BPFVM", package: "skbpf"),
+                .product(name: "ClassicBPF", package: "skbpf"),
+                .product(name: "PacketBuffer", package: "skbpf"),
+                .product(name: "PacketIO", package: "skbpf"),
+            ],
+            path: "Sources/filter-bench"),
         // Quick ns-per-instruction figures without the harness: `swift run -c release interp-bench`.
         .executableTarget(
             name: "interp-bench",

@@ -56,6 +56,11 @@ public final class Interpreter {
     /// A copy of a captured packet's metadata whose `len` is its length on the wire
     /// (``run(context:wireLength:)``), so the buffer itself is never changed for it.
     let wireLengthMetadata: UnsafeMutablePointer<SkBuffMetadata>
+    /// A buffer that views the packet of ``run(packet:wireLength:)`` in place (its own empty
+    /// storage is put back after each run), and the context metadata of that run.
+    let packetView = SkBuff(capacity: 0)
+    let packetViewStorage: UnsafeMutableRawPointer
+    let packetViewContext: UnsafeMutablePointer<SkBuffMetadata>
     /// What the last faulting helper said (kept here so the loop's state stays trivial).
     var faultMessage = ""
     /// The loop's state, built once: a run rewrites only what changes between runs (measured: a
@@ -69,6 +74,18 @@ public final class Interpreter {
     /// The program as x86-64 machine code, when ``Engine/native`` was asked for and the program
     /// qualifies (see ``Engine``).
     let native: NativeCode?
+    /// Its entry point, a plain function pointer: calling through it costs no reference count
+    /// (binding `native` to call it retained and released the code object on every run).
+    let nativeEntry: NativeCode.Entry?
+    /// Whether the program is a socket filter (read-only packet): ``run(packet:wireLength:)``.
+    let isSocketFilter: Bool
+    /// Whether any op reads or writes the context, or calls a helper (which may read the
+    /// packet's buffer): ``run(packet:wireLength:)`` fills the views only for those.
+    let readsContext: Bool
+    let callsHelpers: Bool
+    /// Verified machine code of a socket filter that reads no context field and calls no helper
+    /// (most translated classic filters): ``run(packet:wireLength:)`` takes its shortest path.
+    let isPlainNativeFilter: Bool
 
     /// How an interpreter runs its program.
     public enum Engine: Sendable {
@@ -115,12 +132,21 @@ public final class Interpreter {
         placeholderControlBlock = placeholderContext.controlBlock
         wireLengthMetadata = .allocate(capacity: 1)
         wireLengthMetadata.initialize(to: placeholderContext.metadata.pointee)
+        packetViewStorage = packetView.head
+        packetView.resetMacHeader()  // the link-layer header starts the packet (SKF_LL_OFF)
+        packetViewContext = .allocate(capacity: 1)
+        packetViewContext.initialize(to: packetView.metadata.pointee)
         contextBlock = .allocate(byteCount: SkBuffContext.byteCount, alignment: 16)
         contextBlock.initializeMemory(as: UInt8.self, repeating: 0, count: SkBuffContext.byteCount)
         isChecked = program.mode == .checked
         packetIsWritable = program.programType.map(\.isTrafficControl) ?? true
         stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(stackBytes)
         native = engine == .native && program.mode == .unchecked ? NativeCode(ops: ops, count: program.ops.count, environment: environment) : nil
+        nativeEntry = native?.entry
+        isSocketFilter = program.programType == .socketFilter
+        readsContext = program.ops.contains { [.ctxLoad, .ctxLoadPacketStart, .ctxLoadPacketEnd, .ctxStore, .ctxStoreImm].contains($0.code) }
+        callsHelpers = program.ops.contains { [.callHelper, .callLinux, .callRegister].contains($0.code) }
+        isPlainNativeFilter = nativeEntry != nil && program.isVerified && isSocketFilter && !readsContext && !callsHelpers
         state = .allocate(capacity: 1)
         state.initialize(to: RunState(
             checker: MemoryChecker(isChecked: isChecked, stackLow: stackTop - UInt64(Self.stackFrameSize),
@@ -142,6 +168,11 @@ public final class Interpreter {
         contextBlock.deallocate()
         wireLengthMetadata.deinitialize(count: 1)
         wireLengthMetadata.deallocate()
+        packetViewContext.deinitialize(count: 1)
+        packetViewContext.deallocate()
+        packetView.metadata.pointee.head = packetViewStorage  // its own storage, for its deinit
+        packetView.metadata.pointee.capacity = 0
+        packetView.metadata.pointee.tailOffset = 0
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -174,19 +205,22 @@ public final class Interpreter {
         r[2] = arguments.1
         r[10] = stackTop
         let s = state
-        s.pointee.checker.begin(regionCount: regionCount)
+        // Only checked runs consult the regions (an unchecked run's helpers are permitted everything).
+        if isChecked { s.pointee.checker.begin(regionCount: regionCount) }
         s.pointee.packetStart = packet?.baseAddress.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         s.pointee.packetLength = UInt64(packet?.count ?? 0)
         s.pointee.context = context ?? placeholderMetadata
         s.pointee.controlBlock = controlBlock ?? placeholderControlBlock
         s.pointee.depth = 0
-        s.pointee.skb = skb ?? placeholderContext
+        // Stored as an unowned(unsafe) reference: no reference count either way.
+        if let skb { s.pointee.skb = skb } else { s.pointee.skb = placeholderContext }
         s.pointee.redirect = nil
         s.pointee.tailCalls = 0
         let status: RunStatus
-        if let native {
+        if let nativeEntry {
             r[15] = 0  // the native code's instruction count (NativeCompiler.slotExecuted)
-            status = RunStatus(rawValue: UInt8(truncatingIfNeeded: native.entry(r, UnsafeMutableRawPointer(s)))) ?? .helperFault
+            let code = UInt8(truncatingIfNeeded: nativeEntry(r, UnsafeMutableRawPointer(s)))
+            status = code == RunStatus.returned.rawValue ? .returned : RunStatus(rawValue: code) ?? .helperFault
             s.pointee.executed = Int(truncatingIfNeeded: r[15])
         } else {
             status = isChecked ? Self.runChecked(ops, r, &s.pointee) : Self.runUnchecked(ops, r, &s.pointee)
@@ -198,7 +232,7 @@ public final class Interpreter {
     /// Builds the trap of a run that stopped with `status`. The loop records only where it stopped:
     /// a faulting op changed nothing, so its operands are still in the registers.
     @inline(never)
-    private func trap(_ status: RunStatus, _ state: RunState) -> Trap {
+    func trap(_ status: RunStatus, _ state: RunState) -> Trap {
         let index = state.faultOp
         let op = state.faultOps[index]
         // The op may be in a program a tail call entered.

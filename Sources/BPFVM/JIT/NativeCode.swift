@@ -25,7 +25,7 @@ final class NativeCode {
         guard count > 0, NativeCompiler.unsupportedReason(ops, count: count) == nil else { return nil }
         var stubIndex = [Int](repeating: -1, count: count)
         var slow = 0
-        for i in 0..<count where NativeCompiler.isSlow(ops[i]) {
+        for i in 0..<count where NativeCompiler.needsStub(ops[i]) {
             stubIndex[i] = 2 * slow
             slow += 1
         }

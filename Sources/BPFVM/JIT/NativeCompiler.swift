@@ -81,7 +81,7 @@ struct NativeCompiler {
              .div32I, .div32R, .sdiv32I, .sdiv32R, .mod32I, .mod32R, .smod32I, .smod32R:
             return true
         case .callLinux: return NativeRuntime.directHelper(op.imm) == nil
-        case .callHelper, .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW:
+        case .callHelper:
             return true
         case .atomicFetchOr32, .atomicFetchOr64, .atomicFetchAnd32, .atomicFetchAnd64,
              .atomicFetchXor32, .atomicFetchXor64:
@@ -91,6 +91,18 @@ struct NativeCompiler {
         default: return false
         }
     }
+
+    /// Legacy packet loads: inline for offsets inside the packet, handed to the interpreter
+    /// otherwise (the `SKF_*` header areas, or the end of the program with 0 outside the packet).
+    static func isPacketLoad(_ op: Op) -> Bool {
+        switch op.code {
+        case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW: true
+        default: false
+        }
+    }
+
+    /// Ops with a stub `[op, exit]` for the interpreter: the slow ones, and packet loads' slow path.
+    static func needsStub(_ op: Op) -> Bool { isSlow(op) || isPacketLoad(op) }
 
     /// First op of every function: 0 and every local call's target, sorted.
     static func functionStarts(_ ops: UnsafePointer<Op>, count: Int) -> [Int] {
@@ -106,8 +118,24 @@ struct NativeCompiler {
     /// The ``NativeHelperContext`` direct helper calls receive in r9.
     let helperContext: UnsafeRawPointer
 
+    /// eBPF registers the code keeps in x86 registers: the ones the program names (all of them
+    /// when it makes local calls, whose frames save r6–r10 wholesale). Callee-saved x86 registers
+    /// it never touches are neither saved nor restored, and spills and reloads around slow ops
+    /// skip the others.
+    let usedRegisters: [Bool]
+    /// The used registers whose value at entry matters: the program may read them before writing
+    /// them (the prologue loads only these).
+    let entryRegisters: [Bool]
+    /// Where the executed-instruction count lives during the run: r15 when the program leaves
+    /// eBPF r9 unused (every translated classic program), else slot 15 of the register file.
+    /// Measured on `tcp dst port 80`: adding to memory at each block cost 3 ns of a 13 ns run
+    /// (each add waits for the previous one's store); a register add costs nothing visible.
+    let counterRegister: X86Register?
+
     init(ops: UnsafePointer<Op>, count: Int, stubs: UnsafePointer<Op>, stubIndex: [Int], helperContext: UnsafeRawPointer) {
         self.helperContext = helperContext
+        (usedRegisters, entryRegisters) = Self.registerUse(ops, count: count)
+        counterRegister = usedRegisters[9] ? nil : .r15
         self.ops = ops
         self.count = count
         self.stubs = stubs
@@ -125,7 +153,11 @@ struct NativeCompiler {
         for i in 0..<count {
             emitter.bind(opLabels[i])
             if blockLengths[i] > 0 {
-                emitter.arithmetic(.add, memory: Self.registerFile, Self.slotExecuted, immediate: Int32(blockLengths[i]))
+                if let counterRegister {
+                    emitter.arithmetic(.add, counterRegister, immediate: Int32(blockLengths[i]), width: .qword)
+                } else {
+                    emitter.arithmetic(.add, memory: Self.registerFile, Self.slotExecuted, immediate: Int32(blockLengths[i]))
+                }
             }
             emit(ops[i], index: i, inSubprogram: Self.function(of: i, starts: starts) != 0)
         }
@@ -159,45 +191,118 @@ struct NativeCompiler {
     }
 
     private static func endsBlock(_ op: Op) -> Bool {
-        isJump(op.code) || op.code == .callLocal || op.code == .exit || isSlow(op)
+        // A packet load may end the program: what follows it is a block, so counts stay exact.
+        isJump(op.code) || op.code == .callLocal || op.code == .exit || isSlow(op) || isPacketLoad(op)
     }
 
     // MARK: Entry and exit
 
+    /// Which eBPF registers `ops` names, and which of those it may read before writing them:
+    /// r0, r1 and r10 always (result, context, frame); every register when it makes local calls.
+    /// Entry values matter except for registers a leading run of moves writes before any read
+    /// (a translated classic program's `r6 = r1; w0 = 0; w7 = 0`).
+    static func registerUse(_ ops: UnsafePointer<Op>, count: Int) -> (used: [Bool], atEntry: [Bool]) {
+        var used = [Bool](repeating: false, count: 11)
+        used[0] = true
+        used[1] = true
+        used[10] = true
+        for i in 0..<count {
+            let op = ops[i]
+            switch op.code {
+            case .callLocal, .callRegister:
+                return ([Bool](repeating: true, count: 11), [Bool](repeating: true, count: 11))
+            case .callHelper, .callLinux:
+                for r in 0...5 { used[r] = true }
+            default: break
+            }
+            if op.dst <= 10 { used[Int(op.dst)] = true }
+            if op.src <= 10 { used[Int(op.src)] = true }
+        }
+        var atEntry = used
+        var written = [Bool](repeating: false, count: 11)
+        scan: for i in 0..<count {
+            let op = ops[i]
+            switch op.code {
+            case .mov64I, .mov32I: break
+            case .mov64R, .mov32R: if !written[Int(op.src)] { break scan }
+            default: break scan
+            }
+            if !written[Int(op.dst)] { atEntry[Int(op.dst)] = false }
+            written[Int(op.dst)] = true
+        }
+        return (used, atEntry)
+    }
+
+    /// Context ops the code runs itself read the metadata and control block slots.
+    static func readsContextSlots(_ op: Op) -> Bool {
+        switch op.code {
+        case .ctxLoad, .ctxLoadPacketStart, .ctxLoadPacketEnd, .ctxStore, .ctxStoreImm: !isSlow(op)
+        default: false
+        }
+    }
+
+    /// The callee-saved x86 registers the code writes: the register file's, the used eBPF
+    /// registers', the counter's.
+    private var savedRegisters: [X86Register] {
+        [X86Register.rbp, .rbx, .r12, .r13, .r14, .r15].filter { register in
+            register == Self.registerFile || register == counterRegister
+                || Self.mapping.indices.contains { usedRegisters[$0] && Self.mapping[$0] == register }
+        }
+    }
+
+    /// Bytes below the saved registers that keep rsp 16-aligned at calls into Swift.
+    private var alignmentPadding: Int32 { savedRegisters.count % 2 == 0 ? 8 : 0 }
+
     private mutating func emitPrologue() {
-        for register in [X86Register.rbp, .rbx, .r12, .r13, .r14, .r15] { emitter.push(register) }
-        emitter.arithmetic(.sub, .rsp, immediate: 8, width: .qword)
+        for register in savedRegisters { emitter.push(register) }
+        if alignmentPadding > 0 { emitter.arithmetic(.sub, .rsp, immediate: alignmentPadding, width: .qword) }
         emitter.mov(Self.registerFile, .rdi)
         emitter.store(.rsi, Self.registerFile, Self.slotState, width: .qword)
         emitter.store(.rsp, Self.registerFile, Self.slotStackPointer, width: .qword)
-        emitter.load(Self.scratch, .rsi, Int32(RunStateLayout.context), width: .qword)
-        emitter.store(Self.scratch, Self.registerFile, Self.slotMetadata, width: .qword)
-        emitter.load(Self.scratch, .rsi, Int32(RunStateLayout.controlBlock), width: .qword)
-        emitter.store(Self.scratch, Self.registerFile, Self.slotControlBlock, width: .qword)
-        reloadRegisters()
+        if (0..<count).contains(where: { Self.readsContextSlots(ops[$0]) }) {
+            emitter.load(Self.scratch, .rsi, Int32(RunStateLayout.context), width: .qword)
+            emitter.store(Self.scratch, Self.registerFile, Self.slotMetadata, width: .qword)
+            emitter.load(Self.scratch, .rsi, Int32(RunStateLayout.controlBlock), width: .qword)
+            emitter.store(Self.scratch, Self.registerFile, Self.slotControlBlock, width: .qword)
+        }
+        reloadRegisters(entryRegisters)
+        loadCounter()
     }
 
-    /// `done`: eax holds the status, slot 0 holds r0. Unwinds whatever local calls are active.
+    /// `done`: eax holds the status, slot 0 holds r0 and slot 15 the count. Unwinds whatever
+    /// local calls are active.
     private mutating func emitEpilogue() {
         emitter.bind(stoppedLabel)
         emitter.arithmetic(.sub, .rax, immediate: 1, width: .dword)
         emitter.bind(doneLabel)
         emitter.load(.rsp, Self.registerFile, Self.slotStackPointer, width: .qword)
-        emitter.arithmetic(.add, .rsp, immediate: 8, width: .qword)
-        for register in [X86Register.r15, .r14, .r13, .r12, .rbx, .rbp] { emitter.pop(register) }
+        if alignmentPadding > 0 { emitter.arithmetic(.add, .rsp, immediate: alignmentPadding, width: .qword) }
+        for register in savedRegisters.reversed() { emitter.pop(register) }
         emitter.ret()
     }
 
-    private mutating func spillRegisters() {
-        for (index, register) in Self.mapping.enumerated() {
-            emitter.store(register, Self.registerFile, Int32(index * 8), width: .qword)
-        }
+    /// The counter register from slot 15 (the entry's 0, or what a slow op left there).
+    private mutating func loadCounter() {
+        if let counterRegister { emitter.load(counterRegister, Self.registerFile, Self.slotExecuted, width: .qword) }
     }
 
-    private mutating func reloadRegisters() {
-        for (index, register) in Self.mapping.enumerated() {
+    /// The counter register to slot 15, where the interpreter and the Swift side read it.
+    private mutating func storeCounter() {
+        if let counterRegister { emitter.store(counterRegister, Self.registerFile, Self.slotExecuted, width: .qword) }
+    }
+
+    private mutating func spillRegisters() {
+        for (index, register) in Self.mapping.enumerated() where usedRegisters[index] {
+            emitter.store(register, Self.registerFile, Int32(index * 8), width: .qword)
+        }
+        storeCounter()
+    }
+
+    private mutating func reloadRegisters(_ which: [Bool]? = nil) {
+        for (index, register) in Self.mapping.enumerated() where (which ?? usedRegisters)[index] {
             emitter.load(register, Self.registerFile, Int32(index * 8), width: .qword)
         }
+        if which == nil { loadCounter() }
     }
 
     // MARK: Ops
@@ -295,6 +400,7 @@ struct NativeCompiler {
                 emitter.ret()
             } else {
                 emitter.store(.rax, Self.registerFile, 0, width: .qword)
+                storeCounter()
                 emitter.mov(.rax, immediate: 0)  // RunStatus.returned
                 emitter.jump(to: doneLabel)
             }
@@ -337,6 +443,8 @@ struct NativeCompiler {
             emitter.lockedCompareExchange(d, op.offset, s, width: .dword)
             emitter.mov(.rax, .rax, width: .dword)  // a successful 32-bit cmpxchg leaves rax's upper half
         case .atomicCmpxchg64: emitter.lockedCompareExchange(d, op.offset, s, width: .qword)
+        // Legacy packet loads
+        case .ldAbsB, .ldAbsH, .ldAbsW, .ldIndB, .ldIndH, .ldIndW: emitPacketLoad(op, index: index)
         // Context
         case .ctxLoadPacketStart: packetPointer(d, offset: SkBuffMetadataLayout.dataOffset)
         case .ctxLoadPacketEnd: packetPointer(d, offset: SkBuffMetadataLayout.tailOffset)
@@ -444,6 +552,65 @@ struct NativeCompiler {
             emitter.arithmetic(.cmp, d, s, width: width)
         }
         emitter.jump(if: condition, to: target(index, op))
+    }
+
+    /// LD_ABS/LD_IND: rax = the big-endian value at `imm (+ src)` when it lies inside the packet
+    /// (the run's `packetStart`/`packetLength`); a negative offset (`SKF_*` areas) or one past the
+    /// end goes to the interpreter's op, which reads the area or ends the program with 0.
+    ///
+    ///     mov r11, [r12 + state]              (indirect: r10d = src + imm; js slow)
+    ///     cmp [r11 + length], imm + size      (indirect: r9 = length - r10; cmp r9, size)
+    ///     jb slow
+    ///     mov r11, [r11 + start]
+    ///     movzx eax, [r11 + imm]; swap
+    private mutating func emitPacketLoad(_ op: Op, index: Int) {
+        let (size, width): (Int32, X86Width) = switch op.code {
+        case .ldAbsB, .ldIndB: (1, .byte)
+        case .ldAbsH, .ldIndH: (2, .word)
+        default: (4, .dword)
+        }
+        let isIndirect = op.code == .ldIndB || op.code == .ldIndH || op.code == .ldIndW
+        let k = Int32(truncatingIfNeeded: op.imm)
+        guard isIndirect || (k >= 0 && Int64(k) + Int64(size) <= Int64(Int32.max)) else {
+            emitSlow(index: index)  // an SKF_* area, or past any packet
+            return
+        }
+        let slow = emitter.newLabel(), done = emitter.newLabel()
+        if isIndirect {
+            // The kernel adds as signed 32-bit numbers: a negative sum is an SKF_* area.
+            emitter.mov(.r10, Self.reg(op.src), width: .dword)
+            if k != 0 {
+                emitter.arithmetic(.add, .r10, immediate: k, width: .dword)
+            } else {
+                emitter.test(.r10, .r10, width: .dword)
+            }
+            emitter.jump(if: .sign, to: slow)
+            emitter.load(Self.scratch, Self.registerFile, Self.slotState, width: .qword)
+            emitter.load(.r9, Self.scratch, Int32(RunStateLayout.packetLength), width: .qword)
+            emitter.arithmetic(.sub, .r9, .r10, width: .qword)
+            emitter.arithmetic(.cmp, .r9, immediate: size, width: .qword)
+            emitter.jump(if: .less, to: slow)
+            emitter.load(Self.scratch, Self.scratch, Int32(RunStateLayout.packetStart), width: .qword)
+            emitter.arithmetic(.add, Self.scratch, .r10, width: .qword)
+            emitter.load(.rax, Self.scratch, 0, width: width)
+        } else {
+            emitter.load(Self.scratch, Self.registerFile, Self.slotState, width: .qword)
+            emitter.arithmetic(.cmp, memory: Self.scratch, Int32(RunStateLayout.packetLength), immediate: k + size)
+            emitter.jump(if: .below, to: slow)
+            emitter.load(Self.scratch, Self.scratch, Int32(RunStateLayout.packetStart), width: .qword)
+            emitter.load(.rax, Self.scratch, k, width: width)
+        }
+        switch size {
+        case 2:
+            emitter.shift(.ror, .rax, count: 8, width: .word)
+            emitter.extend(.rax, .rax, from: .word, signed: false, to: .dword)
+        case 4: emitter.byteSwap(.rax, width: .dword)
+        default: break
+        }
+        emitter.jump(to: done)
+        emitter.bind(slow)
+        emitSlow(index: index)
+        emitter.bind(done)
     }
 
     /// `dst = head + data/tail offset` from the run's metadata.

@@ -7,6 +7,8 @@ import PacketBuffer
 enum RunStateLayout {
     static let context = MemoryLayout<RunState>.offset(of: \RunState.context)!
     static let controlBlock = MemoryLayout<RunState>.offset(of: \RunState.controlBlock)!
+    static let packetStart = MemoryLayout<RunState>.offset(of: \RunState.packetStart)!
+    static let packetLength = MemoryLayout<RunState>.offset(of: \RunState.packetLength)!
 }
 
 enum SkBuffMetadataLayout {

@@ -25,7 +25,7 @@ enum X86Width {
 /// Condition codes of `jcc` (the low nibble of 0F 8x).
 enum X86Condition: UInt8 {
     case overflow = 0x0, below = 0x2, aboveOrEqual = 0x3, equal = 0x4, notEqual = 0x5, belowOrEqual = 0x6
-    case above = 0x7, less = 0xc, greaterOrEqual = 0xd, lessOrEqual = 0xe, greater = 0xf
+    case above = 0x7, sign = 0x8, less = 0xc, greaterOrEqual = 0xd, lessOrEqual = 0xe, greater = 0xf
 }
 
 /// The two-operand ALU group (`op r/m, r` opcode; `81 /digit` with an immediate).
