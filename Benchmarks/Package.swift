@@ -43,6 +43,17 @@ let package = Package(
             path: "Benchmarks/Verifier",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
+            name: "ClassicFilter",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BPFVerifier", package: "skbpf"),
+                .product(name: "BPFVM", package: "skbpf"),
+                .product(name: "ClassicBPF", package: "skbpf"),
+                .product(name: "PacketIO", package: "skbpf"),
+            ],
+            path: "Benchmarks/ClassicFilter",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
             name: "PcapIO",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -86,3 +86,62 @@ import Testing
         #expect(results == [10])
     }
 }
+
+/// `Interpreter.run(packet:wireLength:)`: a socket filter on a packet in memory, as libpcap's
+/// `pcap_offline_filter` runs one — the same answers as on a buffer, by the short path (verified
+/// machine code reading only the packet) and the general one (context fields, helper calls).
+@Suite struct PacketFilterRunTests {
+    /// The vectors that read nothing but the packet from its link-layer header (a packet in
+    /// memory has no network header for SKF_NET_OFF to count from).
+    static let packetOnly = (ClassicVectors.loads + ClassicVectors.arithmetic + ClassicVectors.jumps + ClassicVectors.returns)
+        .filter { vector in !vector.program.contains { $0.k >= AncillaryField.networkHeaderBase && $0.k < AncillaryField.ancillaryBase } }
+
+    @Test(arguments: packetOnly.filter { $0.frame == Frames.tcp4 })
+    func sameAnswerAsOnABuffer(_ vector: ClassicVector) throws {
+        let translation = try ClassicTranslator.translate(ClassicProgram(vector.program))
+        for interpreter in try ClassicFixture.interpreters(translation) {
+            let result = try vector.frame.withUnsafeBytes { try interpreter.run(packet: $0) }
+            #expect(UInt32(truncatingIfNeeded: result.returnValue) == vector.result, "\(vector.name)")
+        }
+    }
+
+    @Test func lengthIsTheWireLength() throws {
+        let program = ClassicProgram([.ldLen] + expect(1500))
+        let translation = try ClassicTranslator.translate(program)
+        for interpreter in try ClassicFixture.interpreters(translation) {
+            let result = try Frames.tcp4.withUnsafeBytes { try interpreter.run(packet: $0, wireLength: 1500) }
+            #expect(result.returnValue == 77)
+            let captured = try Frames.tcp4.withUnsafeBytes { try interpreter.run(packet: $0) }
+            #expect(captured.returnValue == 99, "the captured length when no wire length is given")
+        }
+    }
+
+    /// A helper sees the packet through the view (the payload offset of a frame whose link
+    /// layer the view knows nothing of: no protocol, so the dissector gives up: 0), and header
+    /// offsets start at the link-layer header.
+    @Test func generalPathViewsThePacket() throws {
+        let cases: [([ClassicInstruction], UInt32)] = [
+            ([.ld(AncillaryField.payloadOffset), .retA], 0),
+            ([.ld(AncillaryField.protocol)] + expect(0), 77),
+            ([.ldh(AncillaryField.linkHeaderBase + 12)] + expect(0x0800), 77),
+            ([.ldb(AncillaryField.networkHeaderBase), .ret(50)], 0),  // no network header
+        ]
+        for (program, value) in cases {
+            let translation = try ClassicTranslator.translate(ClassicProgram(program))
+            for interpreter in try ClassicFixture.interpreters(translation) {
+                let result = try Frames.tcp4.withUnsafeBytes { try interpreter.run(packet: $0) }
+                #expect(UInt32(truncatingIfNeeded: result.returnValue) == value, "\(ClassicProgram(program).decimalText)")
+            }
+        }
+    }
+
+    /// Consecutive runs on different packets: nothing of one run leaks into the next.
+    @Test func runsDoNotLeak() throws {
+        let translation = try ClassicTranslator.translate(ClassicProgram([.ldb(23), .retA]))
+        let interpreter = try #require(ClassicFixture.interpreters(translation).first)
+        for frame in [Frames.tcp4, Frames.udp4, Array(Frames.tcp4.prefix(20)), Frames.icmp4] {
+            let expected: UInt64 = frame.count > 23 ? UInt64(frame[23]) : 0
+            #expect(try frame.withUnsafeBytes { try interpreter.run(packet: $0) }.returnValue == expected)
+        }
+    }
+}
