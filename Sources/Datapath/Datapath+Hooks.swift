@@ -98,9 +98,8 @@ extension Datapath {
 
     /// Runs attachment `index` on `skb` and books it: run count, bytes, instructions, a timed
     /// sample, the trail entry and whether the packet was rewritten. Nil when the run faulted.
-    /// `wireLength`, for a captured packet, is what `len` reads (``Interpreter/run(context:wireLength:)``).
     @inline(__always)
-    func run(_ index: Int, _ attachment: ProgramAttachment, _ hook: HookPoint, _ skb: SkBuff, wireLength: Int? = nil) -> UInt64? {
+    func run(_ index: Int, _ attachment: ProgramAttachment, _ hook: HookPoint, _ skb: SkBuff) -> UInt64? {
         let c = programCounters + index
         c.pointee.runs &+= 1
         c.pointee.bytes &+= skb.length
@@ -111,11 +110,7 @@ extension Datapath {
         let start = isTimed ? Self.now() : 0
         let result: RunResult
         do {
-            if let wireLength {
-                result = try attachment.interpreter.run(context: skb, wireLength: wireLength)
-            } else {
-                result = try attachment.interpreter.run(context: skb)
-            }
+            result = try attachment.interpreter.run(context: skb)
         } catch {
             c.pointee.faults &+= 1
             return nil

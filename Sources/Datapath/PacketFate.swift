@@ -57,6 +57,9 @@ public enum DropReason: Int, CaseIterable, Sendable, Hashable, CustomStringConve
     case socketBufferFull
     /// The output can not carry the packet (an IPv6 packet on an IPv4-only capture link, say).
     case linkTypeMismatch
+    /// A capture filter refused the packet before the device took it in (`replay --filter`):
+    /// not a packet of the replay, so no output receives it (the input holds it).
+    case filtered
 
     /// The name used in the summary and in `verdicts.jsonl`.
     public var name: String {
@@ -78,6 +81,7 @@ public enum DropReason: Int, CaseIterable, Sendable, Hashable, CustomStringConve
         case .socketFilter: "socket-filter"
         case .socketBufferFull: "socket-buffer-full"
         case .linkTypeMismatch: "link-type-mismatch"
+        case .filtered: "filtered"
         }
     }
 

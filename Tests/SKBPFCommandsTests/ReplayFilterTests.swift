@@ -48,14 +48,28 @@ struct ReplayFilterTests {
         let matched = lines.filter { $0["matched"] as? Bool == true }.map { $0["index"] as! Int }
         #expect(matched == (try tcpdumpIndices(Self.samples, expression)), "'\(expression)'")
         for line in lines {
-            let programs = try #require(line["programs"] as? [[String: Any]])
-            #expect(programs.first?["program"] as? String == "filter '\(expression)'")
-            #expect(programs.first?["hook"] as? String == "ingress")
             if line["matched"] as? Bool == false {
-                #expect(programs.count == 1 && programs[0]["ret"] as? Int == 0)
-                #expect(line["verdict"] as? String == "dropped" && line["reason"] as? String == "program" && line["at"] as? String == "ingress")
+                // Refused: it never entered the datapath; the line says only that.
+                #expect(line.count == 5 && line["verdict"] as? String == "dropped" && line["reason"] as? String == "filtered"
+                        && line["at"] as? String == "ingress")
+            } else {
+                let programs = try #require(line["programs"] as? [[String: Any]])
+                #expect(programs.first?["program"] as? String == "filter '\(expression)'")
+                #expect(programs.first?["hook"] as? String == "ingress" && (programs.first?["ret"] as? Int ?? 0) != 0)
             }
         }
+        // Refused packets are counted, not written: dropped.pcap holds only the datapath's drops.
+        let summaryOut = try CommandRunner.run(["replay", "--in", Self.samples, "--filter", expression, "--json",
+                                                "--out-dir", directory.appendingPathComponent("again").path])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(summaryOut.standardOutput.utf8)) as? [String: Any])
+        let totals = try #require(summary["totals"] as? [String: Any])
+        let reasons = try #require(totals["drops_by_reason"] as? [String: Int])
+        #expect(reasons["filtered"] ?? 0 == lines.count - matched.count)
+        #expect(totals["adds_up"] as? Bool == true)
+        let droppedCapture = directory.appendingPathComponent("again/dropped.pcap").path
+        let written = try ExternalTool.capture(Self.tcpdump, ["--count", "-r", droppedCapture])
+        let droppedCount = Int(written.standardOutput.split(separator: " ").first ?? "") ?? -1
+        #expect(droppedCount == (totals["dropped"] as? Int ?? 0) - (reasons["filtered"] ?? 0))
         // Byte for byte what tcpdump -w writes.
         let theirs = directory.appendingPathComponent("tcpdump.pcap").path
         _ = try ExternalTool.capture(Self.tcpdump, ["-r", Self.samples, "-w", theirs, expression], in: SharedFixtures.repositoryRoot)

@@ -162,6 +162,25 @@ public struct PcapReader: ~Copyable {
         return delivered
     }
 
+    /// The next packet as a view of libpcap's buffer, without delivering it: the next read (or
+    /// ``skip()``) delivers this same packet. Nil at the end of the file. For looking at a
+    /// packet before deciding to copy it (a capture filter): a refused one is never copied.
+    /// - Throws: ``PacketIOError/Reason/damagedCapture(message:)`` at a damaged record.
+    @inline(__always)
+    public mutating func peek() throws(PacketIOError) -> PcapPacket? {
+        guard let (header, data) = try fetch() else { return nil }
+        return PcapPacket(header: Self.header(header, index: packetCount),
+                          bytes: UnsafeRawBufferPointer(start: data, count: Int(header.pointee.caplen)))
+    }
+
+    /// Delivers the next packet without copying it anywhere; its header, nil at the end.
+    @inline(__always)
+    @discardableResult
+    public mutating func skip() throws(PacketIOError) -> PcapPacketHeader? {
+        guard let (header, _) = try fetch() else { return nil }
+        return deliver(header)
+    }
+
     // MARK: Internals
 
     /// The next undelivered record, reading one if none is pending; nil at the end.
@@ -182,15 +201,21 @@ public struct PcapReader: ~Copyable {
     /// Marks the pending record delivered and returns its header.
     @inline(__always)
     private mutating func deliver(_ header: UnsafeMutablePointer<pcap_pkthdr>) -> PcapPacketHeader {
-        let h = header.pointee
-        let delivered = PcapPacketHeader(
-            index: packetCount,
-            timestamp: PcapTimestamp(
-                seconds: Int64(h.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: h.ts.tv_usec)),
-            capturedLength: Int(h.caplen), originalLength: Int(h.len), nanosecondFieldAsRead: Int64(h.ts.tv_usec))
+        let delivered = Self.header(header, index: packetCount)
         pending = nil
         packetCount += 1
         return delivered
+    }
+
+    /// libpcap's record header as the packet `index`'s.
+    @inline(__always)
+    private static func header(_ header: UnsafeMutablePointer<pcap_pkthdr>, index: Int) -> PcapPacketHeader {
+        let h = header.pointee
+        return PcapPacketHeader(
+            index: index,
+            timestamp: PcapTimestamp(
+                seconds: Int64(h.ts.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: h.ts.tv_usec)),
+            capturedLength: Int(h.caplen), originalLength: Int(h.len), nanosecondFieldAsRead: Int64(h.ts.tv_usec))
     }
 
     // Cold paths out of line, so the per-packet path stays small.

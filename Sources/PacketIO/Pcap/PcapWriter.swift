@@ -162,11 +162,16 @@ public struct PcapWriter: ~Copyable {
         try write(UnsafeRawBufferPointer(skb.bytes), timestamp: timestamp, originalLength: originalLength)
     }
 
-    /// Appends the packet `skb` holds as the record `header` describes: its time (the sub-second
-    /// field as read, so a damaged one is copied as `tcpdump -w` copies it) and original length.
+    /// Appends `packet` as read, record for record: its time (the sub-second field as read, so a
+    /// damaged one is copied as `tcpdump -w` copies it), captured bytes and original length.
     @inline(__always)
-    public mutating func write(_ skb: SkBuff, asRecord header: PcapPacketHeader) throws(PacketIOError) {
-        let bytes = UnsafeRawBufferPointer(skb.bytes)
+    public mutating func write(asRead packet: PcapPacket) throws(PacketIOError) {
+        try write(packet.bytes, asRecord: packet.header)
+    }
+
+    /// Appends `bytes` as the record `header` describes (see ``write(asRead:)``).
+    @inline(__always)
+    public mutating func write(_ bytes: UnsafeRawBufferPointer, asRecord header: PcapPacketHeader) throws(PacketIOError) {
         let wireLength = max(header.originalLength, bytes.count)
         let fraction = precision == .nanosecond ? header.nanosecondFieldAsRead : header.nanosecondFieldAsRead / 1000
         var record = pcap_pkthdr(

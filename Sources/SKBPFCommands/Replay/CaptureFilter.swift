@@ -5,8 +5,8 @@ import PacketIO
 
 /// `replay --filter EXPR [--matched-out FILE]`: a tcpdump expression compiled by libpcap for the
 /// capture's own link type and snapshot length, run on each packet as read (the bytes `tcpdump -r`
-/// filters), as the first program at the input device's `ingress`
-/// (``Datapath/filterArrival(_:on:attachment:wireLength:)``). The packets it matches go on
+/// filters, where the reader holds them: a refused packet is never copied), as the first program
+/// at the input device's `ingress` (``Datapath/filterArrival(_:wireLength:on:attachment:)``). The packets it matches go on
 /// through the datapath and, with `--matched-out`, into a capture written as `tcpdump -w` writes
 /// it: same link type and snapshot length, microsecond timestamps, the captured bytes and the
 /// original lengths.
@@ -16,12 +16,14 @@ final class CaptureFilter {
     /// The attachment's index in the datapath (the replay puts it first).
     let index = 0
     private var matchedOutput: PcapWriter?
+    private let matchedPath: String?
     private(set) var matchedCount = 0
     private var failure: PacketIOError?
 
     /// Compiles `expression` with the capture's own libpcap handle, as `tcpdump -r` does.
     init(expression: String, reader: borrowing PcapReader, device: String, matchedOut: String?) throws(CommandFailure) {
         self.expression = expression
+        matchedPath = matchedOut
         let compiled: FilterExpression
         do { compiled = try reader.compileFilter(expression) } catch { throw .rejected("\(error)") }
         let translation = try ClassicLoader.translate(compiled, origin: .data)
@@ -44,22 +46,26 @@ final class CaptureFilter {
         }
     }
 
-    /// Runs the filter on `skb` (the record as read) and books it in `datapath`; true when it
-    /// matched (the packet goes on; it is written to `--matched-out`), false when the datapath
-    /// dropped it at ingress.
-    func admits(_ skb: SkBuff, _ header: PcapPacketHeader, datapath: Datapath, device: Int) throws(CommandFailure) -> Bool {
-        guard datapath.filterArrival(skb, on: device, attachment: index, wireLength: header.originalLength) == nil else {
-            return false
-        }
+    /// Runs the filter on `packet` (the record as read, where the reader holds it) and books it
+    /// in `datapath`; true when it matched (the packet is written to `--matched-out` and goes on
+    /// into the datapath), false when the datapath dropped it at ingress (it is written nowhere).
+    func admits(_ packet: PcapPacket, datapath: Datapath, device: Int) -> Bool {
+        guard datapath.filterArrival(packet.bytes, wireLength: packet.header.originalLength, on: device, attachment: index) == nil
+        else { return false }
         matchedCount += 1
         if failure == nil, matchedOutput != nil {
             do {
-                try matchedOutput!.write(skb, asRecord: header)
+                try matchedOutput!.write(asRead: packet)
             } catch {
                 failure = error
             }
         }
         return true
+    }
+
+    /// `filter 'tcp': 2637 of 4096 packets matched, written to m.pcap`, for the text summary.
+    func summaryLine(packets: Int) -> String {
+        "filter '\(expression)': \(matchedCount) of \(packets) packets matched" + (matchedPath.map { ", written to \($0)" } ?? "")
     }
 
     /// Flushes `--matched-out`; the first write error, if any.

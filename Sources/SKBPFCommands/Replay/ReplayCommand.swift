@@ -43,8 +43,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A tcpdump expression, the first program at the input device's ingress.", discussion: """
         Compiled by libpcap for the capture's link type and snapshot length, it sees each packet as \
-        captured (link header and VLAN tags in place, len = the length on the wire) and drops those \
-        it does not match; verdicts.jsonl lines then carry "matched".
+        captured (link header and VLAN tags in place, len = the length on the wire); packets it does \
+        not match are dropped there (reason "filtered") and written nowhere. verdicts.jsonl lines \
+        then carry "matched".
         """))
     var filter: String?
 
@@ -77,17 +78,18 @@ struct ReplayCommand: ParsableCommand {
         var loaded = try configuration.attachments.map { specification throws(CommandFailure) in
             try AttachmentLoader.load(specification, devices: configuration.devices)
         }
-        var capture: CaptureFilter?
-        if let filter {
-            capture = try CaptureFilter(expression: filter, reader: reader, device: configuration.inputDevice,
-                                        matchedOut: matchedOut)
-            loaded.insert(capture!.attachment, at: 0)
-        }
 
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
             throw CommandFailure.usage("--out-dir \(outputDirectory): \(error.localizedDescription)")
+        }
+        var capture: CaptureFilter?
+        if let filter {
+            // After the output folder exists: --matched-out may name a file inside it.
+            capture = try CaptureFilter(expression: filter, reader: reader, device: configuration.inputDevice,
+                                        matchedOut: matchedOut)
+            loaded.insert(capture!.attachment, at: 0)
         }
         let sink = try ReplaySink(directory: outputDirectory, inputLinkType: reader.linkType, devices: configuration.devices)
         let datapath: Datapath
@@ -108,7 +110,19 @@ struct ReplayCommand: ParsableCommand {
         var unsupportedLinkType = false
         while true {
             let header: PcapPacketHeader
+            var matched: Bool?
             do {
+                // A capture filter judges the record where the reader holds it; a refused one is
+                // passed over, never copied.
+                if let capture {
+                    guard let record = try reader.peek() else { break }
+                    matched = capture.admits(record, datapath: datapath, device: inputDevice)
+                    if matched == false {
+                        try reader.skip()
+                        verdicts?.writeFiltered(index: record.header.index)
+                        continue
+                    }
+                }
                 guard let next = try reader.read(into: skb, headroom: 256) else { break }
                 header = next
             } catch {
@@ -117,14 +131,6 @@ struct ReplayCommand: ParsableCommand {
             }
             sink.timestamp = header.timestamp
             sink.missingByteCount = header.originalLength - header.capturedLength
-            var matched: Bool?
-            if let capture {
-                matched = try capture.admits(skb, header, datapath: datapath, device: inputDevice)
-                if matched == false {
-                    verdicts?.write(index: header.index, trail: datapath.lastTrail, matched: false)
-                    continue
-                }
-            }
             do {
                 let parsed = try linkLayer.parse(skb)
                 sink.isUnparsed = false
@@ -153,6 +159,7 @@ struct ReplayCommand: ParsableCommand {
             outputDirectory: outputDirectory, writesVerdicts: verdicts != nil, captureError: captureError,
             unsupportedLinkType: unsupportedLinkType, writeFailure: writeFailure)
         print(json ? summary.json : summary.text)
+        if let capture, !json { print(capture.summaryLine(packets: datapath.totals.received)) }
         if let captureError {
             FileHandle.standardError.write(Data("skbpf: error: \(captureError) (the \(datapath.totals.received) packets before it were replayed; the outputs are complete up to there)\n".utf8))
             throw ExitCode(CommandFailure.Kind.rejected.rawValue)

@@ -8,7 +8,8 @@ import Datapath
 ///      "verdict":"sent","device":"out","mark":0,"priority":0,"rewritten":false}
 ///
 /// With `replay --filter`, `"matched":true|false` follows `index`: the filter's answer for the
-/// packet as captured. `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
+/// packet as captured; a refused packet's line is only `index`, `matched`, and its verdict
+/// (`dropped`, reason `filtered`, at `ingress`). `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
 /// `dropped` (with `reason` and, when a hook decided, `at`) or `stolen` (with `at`);
 /// `redirects` appears when the packet was redirected. `ret` is r0 as the hook reads it: a
 /// signed tc action, or a socket filter's unsigned length. Lines are built from bytes
@@ -38,6 +39,14 @@ final class VerdictLog {
     @inline(__always)
     private func literal(_ text: StaticString) {
         file.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// The line of a packet the capture filter refused: it never entered the datapath, so its
+    /// line says only that (`{"index":7,"matched":false,"verdict":"dropped","reason":"filtered","at":"ingress"}`).
+    func writeFiltered(index: Int) {
+        literal("{\"index\":")
+        file.append(decimal: index)
+        literal(",\"matched\":false,\"verdict\":\"dropped\",\"reason\":\"filtered\",\"at\":\"ingress\"}\n")
     }
 
     /// Appends the line of input packet `index`; `matched`, when a capture filter ran, is its answer.
