@@ -51,7 +51,7 @@ extension Datapath {
             ? max(20, Int(skb.data.load(fromByteOffset: 12, as: UInt8.self) >> 4) * 4) : 8
         for index in socketPrograms[s] {
             let c = programCounters + index
-            guard let value = run(index, attachments[index], .socket, skb) else {
+            guard let value = run(index, .socket, skb) else {
                 skb.push(transportOffset)
                 c.pointee.dropped &+= 1
                 hook.pointee.dropped &+= 1
@@ -144,7 +144,7 @@ extension Datapath {
         switch routes.lookup(destination, mark: skb.mark) {
         case .local: return localInput(skb, isIPv6: isIPv6)
         case .unicast(let out):
-            guard skb.length <= devices[out].mtu else {
+            guard skb.length <= deviceFacts[out].mtu else {
                 deviceCounters[out].txDropped &+= 1
                 return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
             }

@@ -16,7 +16,7 @@ extension Datapath {
         let ifindex = self.ifindex(ofDevice: d)
         skb.ifindex = ifindex
         skb.ingressIfindex = ifindex
-        let hasLinkHeader = devices[d].hasLinkHeader
+        let hasLinkHeader = deviceFacts[d].hasLinkHeader
         if hasLinkHeader && (skb.etherType == 0x8100 || skb.etherType == 0x88A8) { untagVLAN(skb) }
 
         let outcome = runHook(.ingress, ingressPrograms[d], skb)
@@ -97,7 +97,7 @@ extension Datapath {
     func forward(_ skb: SkBuff, _ out: Int, isIPv6: Bool) -> PacketFate {
         let ttl = skb.data.load(fromByteOffset: isIPv6 ? 7 : 8, as: UInt8.self)
         guard ttl > 1 else { return drop(skb, .ttlExpired, at: nil, atLinkHeader: false) }
-        guard skb.length <= devices[out].mtu else {
+        guard skb.length <= deviceFacts[out].mtu else {
             deviceCounters[out].txDropped &+= 1
             return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
         }

@@ -22,7 +22,7 @@ extension Datapath {
     /// device, the egress hook, then the sink. A VLAN tag still in the buffer's fields goes back
     /// into the frame, as a device without tag offload transmits it.
     func egress(_ skb: SkBuff, _ out: Int, atLinkHeader: Bool) -> PacketFate {
-        let device = devices[out]
+        let device = deviceFacts[out]
         fitLinkHeader(skb, to: device, atLinkHeader: atLinkHeader)
         skb.ifindex = ifindex(ofDevice: out)
         let outcome = runHook(.egress, egressPrograms[out], skb)
@@ -43,7 +43,7 @@ extension Datapath {
     /// Gives `skb` the head `device` takes: an Ethernet header pushed for a device with one when
     /// `data` is at the network header; the link header pulled off for an L3 device
     /// (`__bpf_redirect_no_mac`: it gets the packet from its network header).
-    func fitLinkHeader(_ skb: SkBuff, to device: DeviceConfiguration, atLinkHeader: Bool) {
+    func fitLinkHeader(_ skb: SkBuff, to device: DeviceFacts, atLinkHeader: Bool) {
         if device.hasLinkHeader && !atLinkHeader {
             pushEthernetHeader(skb, device)
         } else if !device.hasLinkHeader && atLinkHeader {
@@ -55,7 +55,7 @@ extension Datapath {
 
     /// The neighbour layer's header (`eth_header`): the device's addresses when configured,
     /// else those the packet arrived with, else locally administered defaults.
-    func pushEthernetHeader(_ skb: SkBuff, _ device: DeviceConfiguration) {
+    func pushEthernetHeader(_ skb: SkBuff, _ device: DeviceFacts) {
         if skb.headroom < Self.ethernetHeaderLength {
             skb.expandHead(headroom: Self.ethernetHeaderLength + 64, tailroom: skb.tailroom)
         }
@@ -79,7 +79,7 @@ extension Datapath {
             return drop(skb, .redirectFailed, at: hook, atLinkHeader: atLinkHeader)
         }
         guard request.isIngress else { return egress(skb, target, atLinkHeader: atLinkHeader) }
-        fitLinkHeader(skb, to: devices[target], atLinkHeader: atLinkHeader)
+        fitLinkHeader(skb, to: deviceFacts[target], atLinkHeader: atLinkHeader)
         return ingress(skb, target)
     }
 

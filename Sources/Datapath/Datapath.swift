@@ -34,17 +34,19 @@ public final class Datapath {
     let routes: RouteTable
 
     /// Attachment indices in run order, per device (ingress, egress), per hook, per socket.
-    let ingressPrograms: [[Int]]
-    let egressPrograms: [[Int]]
-    let hookPrograms: [[Int]]
-    let socketPrograms: [[Int]]
+    let ingressPrograms: ProgramLists
+    let egressPrograms: ProgramLists
+    let hookPrograms: ProgramLists
+    let socketPrograms: ProgramLists
+    let deviceFacts: UnsafeMutablePointer<DeviceFacts>
+    let attachmentFacts: UnsafeMutablePointer<AttachmentFacts>
 
     let hookCounters: UnsafeMutablePointer<HookStatistics>
     let programCounters: UnsafeMutablePointer<ProgramStatistics>
     let deviceCounters: UnsafeMutablePointer<DeviceStatistics>
     let socketCounters: UnsafeMutablePointer<SocketStatistics>
     let totalCounters: UnsafeMutablePointer<DatapathTotals>
-    let trailStorage: UnsafeMutablePointer<PacketTrail>
+    let trailStorage: UnsafeMutablePointer<TrailRecorder>
     /// Whether the packet being processed is recorded in the trail (input packets only).
     var isRecording = false
     /// Whether the packet being processed is one the datapath made (a clone, a reply).
@@ -111,10 +113,12 @@ public final class Datapath {
                 hooks[specification.hook.rawValue].append(index)
             }
         }
-        ingressPrograms = ingress
-        egressPrograms = egress
-        hookPrograms = hooks
-        socketPrograms = socketLists
+        ingressPrograms = ProgramLists(ingress)
+        egressPrograms = ProgramLists(egress)
+        hookPrograms = ProgramLists(hooks)
+        socketPrograms = ProgramLists(socketLists)
+        deviceFacts = .table(devices.map(DeviceFacts.init))
+        attachmentFacts = .table(attachments.map(AttachmentFacts.init))
 
         hookCounters = .allocate(capacity: HookPoint.allCases.count)
         hookCounters.initialize(repeating: HookStatistics(), count: HookPoint.allCases.count)
@@ -127,7 +131,9 @@ public final class Datapath {
         totalCounters = .allocate(capacity: 1)
         totalCounters.initialize(to: DatapathTotals())
         trailStorage = .allocate(capacity: 1)
-        trailStorage.initialize(to: PacketTrail())
+        let passes = Self.redirectLimit + 1
+        trailStorage.initialize(to: TrailRecorder(
+            hookCapacity: passes * HookPoint.allCases.count * 2, runCapacity: passes * max(attachments.count, 1) * 2))
         snapshot = .allocate(byteCount: Self.snapshotCapacity, alignment: 16)
         generatedPool = SkBuffPool(bufferCount: generatedBufferCount, bufferCapacity: Self.snapshotCapacity + 1024, headroom: 128)
         pendingClones.reserveCapacity(generatedBufferCount)
@@ -158,9 +164,15 @@ public final class Datapath {
         socketCounters.deallocate()
         totalCounters.deinitialize(count: 1)
         totalCounters.deallocate()
+        trailStorage.pointee.deallocate()
         trailStorage.deinitialize(count: 1)
         trailStorage.deallocate()
         snapshot.deallocate()
+        for lists in [ingressPrograms, egressPrograms, hookPrograms, socketPrograms] { lists.deallocate() }
+        deviceFacts.deinitialize(count: devices.count)
+        deviceFacts.deallocate()
+        attachmentFacts.deinitialize(count: attachments.count)
+        attachmentFacts.deallocate()
         // The attachments (and their environments) may outlive this datapath.
         for attachment in attachments {
             attachment.interpreter.environment.cloneSink = nil
@@ -189,7 +201,9 @@ public final class Datapath {
     public func statistics(ofDevice index: Int) -> DeviceStatistics { deviceCounters[index] }
     public func statistics(ofSocket index: Int) -> SocketStatistics { socketCounters[index] }
     /// The way of the last input packet (meaningful while ``recordsTrails`` is on).
-    public var lastTrail: PacketTrail { trailStorage.pointee }
+    public var lastTrail: PacketTrail { PacketTrail(trailStorage.pointee.view) }
+    /// The last packet's trail without copying it; valid until the next packet.
+    public var lastTrailView: PacketTrailView { trailStorage.pointee.view }
 
     // MARK: Packets in
 

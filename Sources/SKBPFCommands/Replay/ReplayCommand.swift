@@ -109,7 +109,7 @@ struct ReplayCommand: ParsableCommand {
                 sink.isUnparsed = true
                 datapath.reject(skb, on: inputDevice, reason: .linkHeader)
             }
-            verdicts?.write(index: header.index, trail: datapath.lastTrail)
+            verdicts?.write(index: header.index, trail: datapath.lastTrailView)
             if meter.isEnabled { meter.update(packets: header.index + 1) }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
