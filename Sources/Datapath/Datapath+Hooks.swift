@@ -44,7 +44,7 @@ extension Datapath {
         let c = hookCounters + hook.rawValue
         c.pointee.packets &+= 1
         c.pointee.bytes &+= skb.length
-        if isRecording { trailStorage.pointee.append(hook) }
+        if current.pointee.isRecording { trailStorage.pointee.append(hook) }
         return c
     }
 
@@ -104,7 +104,7 @@ extension Datapath {
         let c = programCounters + index
         c.pointee.runs &+= 1
         c.pointee.bytes &+= skb.length
-        let watchesBytes = isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
+        let watchesBytes = current.pointee.isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
         let lengthBefore = skb.length
         if watchesBytes { snapshot.copyMemory(from: skb.data, byteCount: min(lengthBefore, Self.snapshotCapacity)) }
         let isTimed = c.pointee.runs & (Self.timingInterval - 1) == 0
@@ -121,7 +121,7 @@ extension Datapath {
             c.pointee.timedNanoseconds &+= max(0, Int(truncatingIfNeeded: Self.now() &- start) - Self.clockCost)
         }
         c.pointee.instructions &+= result.instructionsExecuted
-        if isRecording {
+        if current.pointee.isRecording {
             if watchesBytes && (skb.length != lengthBefore
                 || memcmp(snapshot, skb.data, min(lengthBefore, Self.snapshotCapacity)) != 0) {
                 trailStorage.pointee.isRewritten = true

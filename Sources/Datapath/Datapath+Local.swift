@@ -84,7 +84,7 @@ extension Datapath {
         if socket.reader == .stalled { counters.pointee.queuedBytes &+= skb.length + Self.truesizeOverhead }
         sink.deliver(skb, socket: s)
         // Replies to replies would bounce between two local echo sockets forever.
-        if socket.isEcho && socket.transport == .udp && !isProcessingGenerated { sendEcho(skb, s, transportOffset: transportOffset, isIPv6: isIPv6) }
+        if socket.isEcho && socket.transport == .udp && !current.pointee.isProcessingGenerated { sendEcho(skb, s, transportOffset: transportOffset, isIPv6: isIPv6) }
         return .delivered(socket: s)
     }
 
@@ -118,16 +118,16 @@ extension Datapath {
         reply.priority = sockets[s].priority
         socketCounters[s].sent &+= 1
         totalCounters.pointee.generated &+= 1
-        let saved = (isRecording, redirectCount, isProcessingGenerated)
-        (isRecording, redirectCount, isProcessingGenerated) = (false, 0, true)
+        let saved = (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated)
+        (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated) = (false, 0, true)
         // The answer goes to the neighbour that asked, from the address it asked: the request's
         // Ethernet addresses swapped (as the neighbour entry and the device address would be).
-        let arrival = (arrivalSource, arrivalDestination)
-        (arrivalSource, arrivalDestination) = (arrival.1, arrival.0)
+        let arrival = (current.pointee.arrivalSource, current.pointee.arrivalDestination)
+        (current.pointee.arrivalSource, current.pointee.arrivalDestination) = (arrival.1, arrival.0)
         let fate = localOutput(reply)
         finish(fate, reply, generated: true)
-        (arrivalSource, arrivalDestination) = arrival
-        (isRecording, redirectCount, isProcessingGenerated) = saved
+        (current.pointee.arrivalSource, current.pointee.arrivalDestination) = arrival
+        (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated) = saved
     }
 
     /// A packet a local socket sends (`data` at its network header): the output hook, the

@@ -26,9 +26,9 @@ extension Datapath {
         if hasLinkHeader {
             // What the program left in the Ethernet header is what the packet carries on.
             if skb.length >= 12 {
-                arrivalDestination = Self.loadMAC(skb.data)
-                arrivalSource = Self.loadMAC(skb.data + 6)
-                hasArrivalAddresses = true
+                current.pointee.arrivalDestination = Self.loadMAC(skb.data)
+                current.pointee.arrivalSource = Self.loadMAC(skb.data + 6)
+                current.pointee.hasArrivalAddresses = true
             }
             let networkOffset = skb.networkHeaderOffsetFromData ?? Self.ethernetHeaderLength
             guard networkOffset >= 0, networkOffset <= skb.length else {

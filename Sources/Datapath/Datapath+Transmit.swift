@@ -60,8 +60,8 @@ extension Datapath {
             skb.expandHead(headroom: Self.ethernetHeaderLength + 64, tailroom: skb.tailroom)
         }
         let p = skb.push(Self.ethernetHeaderLength)
-        let destination = device.neighbourMACAddress ?? (hasArrivalAddresses ? arrivalDestination : Self.defaultDestinationMAC)
-        let source = device.macAddress ?? (hasArrivalAddresses ? arrivalSource : Self.defaultSourceMAC)
+        let destination = device.neighbourMACAddress ?? (current.pointee.hasArrivalAddresses ? current.pointee.arrivalDestination : Self.defaultDestinationMAC)
+        let source = device.macAddress ?? (current.pointee.hasArrivalAddresses ? current.pointee.arrivalSource : Self.defaultSourceMAC)
         Self.storeMAC(destination, p)
         Self.storeMAC(source, p + 6)
         p.storeBytes(of: skb.protocolBigEndian, toByteOffset: 12, as: UInt16.self)
@@ -73,8 +73,8 @@ extension Datapath {
     /// `skb_do_redirect`: to the target device's ingress (BPF_F_INGRESS) or egress.
     func redirect(_ skb: SkBuff, _ request: RedirectRequest, from hook: HookPoint, atLinkHeader: Bool) -> PacketFate {
         totalCounters.pointee.redirects &+= 1
-        redirectCount += 1
-        guard redirectCount <= Self.redirectLimit else { return drop(skb, .redirectLoop, at: hook, atLinkHeader: atLinkHeader) }
+        current.pointee.redirectCount += 1
+        guard current.pointee.redirectCount <= Self.redirectLimit else { return drop(skb, .redirectLoop, at: hook, atLinkHeader: atLinkHeader) }
         guard let target = deviceIndex(ifindex: request.ifindex) else {
             return drop(skb, .redirectFailed, at: hook, atLinkHeader: atLinkHeader)
         }
@@ -99,9 +99,9 @@ extension Datapath {
     /// Sends the clones made while the last packet was processed (and the clones they make).
     func sendPendingClones() {
         var next = 0
-        let wasRecording = isRecording
-        isProcessingGenerated = true
-        defer { isProcessingGenerated = false }
+        let wasRecording = current.pointee.isRecording
+        current.pointee.isProcessingGenerated = true
+        defer { current.pointee.isProcessingGenerated = false }
         while next < pendingClones.count {
             let (clone, target, isIngress) = pendingClones[next]
             next += 1
@@ -116,6 +116,6 @@ extension Datapath {
         }
         for pending in pendingClones { generatedPool.release(pending.skb) }
         pendingClones.removeAll(keepingCapacity: true)
-        isRecording = wasRecording
+        current.pointee.isRecording = wasRecording
     }
 }

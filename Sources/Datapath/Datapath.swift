@@ -47,18 +47,11 @@ public final class Datapath {
     let socketCounters: UnsafeMutablePointer<SocketStatistics>
     let totalCounters: UnsafeMutablePointer<DatapathTotals>
     let trailStorage: UnsafeMutablePointer<TrailRecorder>
-    /// Whether the packet being processed is recorded in the trail (input packets only).
-    var isRecording = false
-    /// Whether the packet being processed is one the datapath made (a clone, a reply).
-    var isProcessingGenerated = false
-    /// Whether trails are kept at all (``recordsTrails``).
+    /// The packet being processed, behind a pointer: a class `var` read or written on the
+    /// per-packet path pays a dynamic exclusivity check (~2.5% of a replay), a pointee does not.
+    let current: UnsafeMutablePointer<PacketState>
+    /// Whether trails are kept at all.
     public var recordsTrails = true
-
-    /// Per packet: redirects so far, and the Ethernet addresses it arrived with.
-    var redirectCount = 0
-    var arrivalSource: UInt64 = 0
-    var arrivalDestination: UInt64 = 0
-    var hasArrivalAddresses = false
 
     /// Copy of a packet before a writing program runs, to tell whether it rewrote it.
     let snapshot: UnsafeMutableRawPointer
@@ -130,6 +123,8 @@ public final class Datapath {
         socketCounters.initialize(repeating: SocketStatistics(), count: max(sockets.count, 1))
         totalCounters = .allocate(capacity: 1)
         totalCounters.initialize(to: DatapathTotals())
+        current = .allocate(capacity: 1)
+        current.initialize(to: PacketState())
         trailStorage = .allocate(capacity: 1)
         let passes = Self.redirectLimit + 1
         trailStorage.initialize(to: TrailRecorder(
@@ -164,6 +159,8 @@ public final class Datapath {
         socketCounters.deallocate()
         totalCounters.deinitialize(count: 1)
         totalCounters.deallocate()
+        current.deinitialize(count: 1)
+        current.deallocate()
         trailStorage.pointee.deallocate()
         trailStorage.deinitialize(count: 1)
         trailStorage.deallocate()
@@ -240,9 +237,9 @@ public final class Datapath {
     }
 
     func beginPacket(recording: Bool) {
-        redirectCount = 0
-        hasArrivalAddresses = false
-        isRecording = recording
+        current.pointee.redirectCount = 0
+        current.pointee.hasArrivalAddresses = false
+        current.pointee.isRecording = recording
         if recording { trailStorage.pointee.reset() }
     }
 
@@ -261,11 +258,11 @@ public final class Datapath {
                 t.pointee.dropsByReason[reason.rawValue] &+= 1
             }
         }
-        if isRecording {
+        if current.pointee.isRecording {
             trailStorage.pointee.fate = fate
             trailStorage.pointee.mark = skb.mark
             trailStorage.pointee.priority = skb.priority
-            trailStorage.pointee.redirects = redirectCount
+            trailStorage.pointee.redirects = current.pointee.redirectCount
         }
     }
 

@@ -73,3 +73,16 @@ extension UnsafeMutablePointer {
         return table
     }
 }
+
+/// What the datapath knows about the packet it is working on.
+struct PacketState {
+    /// Recorded in the trail (input packets only).
+    var isRecording = false
+    /// One the datapath made (a clone, a reply).
+    var isProcessingGenerated = false
+    var redirectCount = 0
+    /// The Ethernet addresses it arrived with (for a header written back on output).
+    var arrivalSource: UInt64 = 0
+    var arrivalDestination: UInt64 = 0
+    var hasArrivalAddresses = false
+}
