@@ -4,7 +4,7 @@ SWIFT ?= swift
 CLANG ?= /opt/swift/usr/bin/clang
 SHARED ?= ../shared
 # Debian packages the project uses (libpcap for packet I/O, kernel and network tools for oracle tests).
-DEB_PACKAGES := libpcap-dev bpftool tcpdump tshark iproute2 iperf3 python3
+DEB_PACKAGES := libpcap-dev bpftool tcpdump tshark iproute2 iperf3 iputils-ping python3
 SKBPF_RELEASE := .build/release/skbpf
 
 .PHONY: all deps build release programs demo test bench bench-replay clean

@@ -39,7 +39,8 @@ let package = Package(
             name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
             swiftSettings: strictSettings),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap"], swiftSettings: strictSettings),
+        .target(name: "CLinuxShims"),
+        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap", "CLinuxShims"], swiftSettings: strictSettings),
         .target(
             name: "Datapath", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "BPFVM", "PacketBuffer"],
             swiftSettings: strictSettings),

@@ -35,6 +35,7 @@ extension Datapath {
             return outcome
         }
         c.pointee.passed &+= 1
+        if current.pointee.tapMask & 1 << UInt32(hook.rawValue) != 0 { callTap(hook, skb) }
         return .pass
     }
 

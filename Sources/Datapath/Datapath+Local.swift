@@ -74,6 +74,7 @@ extension Datapath {
         }
         hook.pointee.passed &+= 1
         skb.push(transportOffset)
+        if current.pointee.tapMask & 1 << UInt32(HookPoint.socket.rawValue) != 0 { callTap(.socket, skb) }
         let socket = sockets[s]
         if counters.pointee.queuedBytes > socket.receiveBufferSize {
             counters.pointee.dropped &+= 1
@@ -144,7 +145,7 @@ extension Datapath {
         switch routes.lookup(destination, mark: skb.mark) {
         case .local: return localInput(skb, isIPv6: isIPv6)
         case .unicast(let out):
-            guard skb.length <= deviceFacts[out].mtu else {
+            guard skb.length <= deviceFacts[out].mtu || skb.gsoSize > 0 else {
                 deviceCounters[out].txDropped &+= 1
                 return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
             }

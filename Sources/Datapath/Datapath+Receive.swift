@@ -97,7 +97,8 @@ extension Datapath {
     func forward(_ skb: SkBuff, _ out: Int, isIPv6: Bool) -> PacketFate {
         let ttl = skb.data.load(fromByteOffset: isIPv6 ? 7 : 8, as: UInt8.self)
         guard ttl > 1 else { return drop(skb, .ttlExpired, at: nil, atLinkHeader: false) }
-        guard skb.length <= deviceFacts[out].mtu else {
+        // A GSO super-packet is cut into segments of gso_size later: the MTU holds for those.
+        guard skb.length <= deviceFacts[out].mtu || skb.gsoSize > 0 else {
             deviceCounters[out].txDropped &+= 1
             return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
         }

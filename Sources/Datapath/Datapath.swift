@@ -52,6 +52,8 @@ public final class Datapath {
     let current: UnsafeMutablePointer<PacketState>
     /// Whether trails are kept at all.
     public var recordsTrails = true
+    /// Receives what passes a tapped hook (``tap(_:_:)``).
+    var tapHandler: ((HookPoint, SkBuff) -> Void)?
 
     /// Copy of a packet before a writing program runs, to tell whether it rewrote it.
     let snapshot: UnsafeMutableRawPointer

@@ -85,4 +85,7 @@ struct PacketState {
     var arrivalSource: UInt64 = 0
     var arrivalDestination: UInt64 = 0
     var hasArrivalAddresses = false
+    /// Hooks with a tap (bit `1 << rawValue`): configuration, kept here so that the per-hook
+    /// test is a load through the same pointer.
+    var tapMask: UInt32 = 0
 }
