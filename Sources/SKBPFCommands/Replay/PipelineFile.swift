@@ -16,6 +16,8 @@ import Yams
 ///     addresses: [10.0.0.1/24, 2001:db8::1/64]
 ///     mac: 02:00:00:00:00:01    # source MAC of frames the datapath writes (optional)
 ///     neighbour: 02:00:00:00:00:02   # destination MAC (optional)
+///     tun: {netns: skB, queues: 1, offload: false}   # skbpf attach: the TUN behind the device
+///                               # (PipelineFile+Tun.swift); replay ignores it
 ///   - name: marked
 /// routes:
 ///   - prefix: default           # or 0.0.0.0/0, 10.0.0.0/8, 2001:db8::/32, default6
