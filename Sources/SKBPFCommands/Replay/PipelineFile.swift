@@ -16,8 +16,6 @@ import Yams
 ///     addresses: [10.0.0.1/24, 2001:db8::1/64]
 ///     mac: 02:00:00:00:00:01    # source MAC of frames the datapath writes (optional)
 ///     neighbour: 02:00:00:00:00:02   # destination MAC (optional)
-///     tun: {netns: skB, queues: 1, offload: false}   # skbpf attach: the TUN behind the device
-///                               # (PipelineFile+Tun.swift); replay ignores it
 ///   - name: marked
 /// routes:
 ///   - prefix: default           # or 0.0.0.0/0, 10.0.0.0/8, 2001:db8::/32, default6
@@ -53,6 +51,9 @@ import Yams
 ///     program: ../Programs/build/trim_headers.o
 ///     socket: udp/10.0.0.1:53   # optional, socket hook only; SocketConfiguration.name form
 /// ```
+///
+/// For `skbpf attach`, a device also takes `tun:` (the TUN device behind it; see
+/// PipelineFile+Tun.swift), which replay ignores.
 ///
 /// The rules, beyond the comments above:
 /// - Every key is optional except `devices[].name`, `routes[].prefix` and `.device`,
