@@ -4,10 +4,10 @@ SWIFT ?= swift
 CLANG ?= /opt/swift/usr/bin/clang
 SHARED ?= ../shared
 # Debian packages the project uses (libpcap for packet I/O, kernel and network tools for oracle tests).
-DEB_PACKAGES := libpcap-dev bpftool tcpdump tshark iproute2 iperf3 python3
+DEB_PACKAGES := libpcap-dev bpftool tcpdump tshark iproute2 iperf3 iputils-ping python3
 SKBPF_RELEASE := .build/release/skbpf
 
-.PHONY: all deps build release programs demo test bench clean
+.PHONY: all deps build release programs demo test bench bench-replay clean
 
 all: build programs
 
@@ -64,6 +64,11 @@ test: deps programs
 ## bench: release benchmarks (nested package, ordo-one/benchmark).
 bench:
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+## bench-replay: skbpf replay against tcpdump on the 1M-packet gen_traffic file (issue 5's figure).
+bench-replay:
+	Benchmarks/scripts/replay_vs_tcpdump.sh
+	Benchmarks/scripts/replay_vs_tcpdump.sh --out null
 
 clean:
 	rm -rf .build Programs/build

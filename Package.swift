@@ -42,7 +42,8 @@ let package = Package(
             name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
             swiftSettings: strictSettings),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap", "ClassicBPF"], swiftSettings: strictSettings),
+        .target(name: "CLinuxShims"),
+        .target(name: "PacketIO", dependencies: ["PacketBuffer", "CPcap", "CLinuxShims", "ClassicBPF"], swiftSettings: strictSettings),
         .target(
             name: "Datapath", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "BPFVM", "PacketBuffer"],
             swiftSettings: strictSettings),

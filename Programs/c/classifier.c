@@ -1,4 +1,5 @@
-// classifier: a 5-tuple filter for tc. Parses Ethernet / IPv4 (with options) / TCP or UDP
+// classifier: a 5-tuple filter for tc. Parses IPv4 (with options) / TCP or UDP, behind an Ethernet
+// header or at data (TUN devices, L3 hooks),
 // and drops (TC_ACT_SHOT) packets
 //   - from the source networks 192.0.2.0/24 and 198.51.100.0/24 (documentation nets), or
 //   - to TCP ports 23, 135-139, 445, 3389 or UDP ports 69, 161, 1900;
@@ -34,13 +35,12 @@ int classifier(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 
-	struct ethhdr *eth = data;
-	if ((void *)(eth + 1) > data_end)
-		return TC_ACT_OK;
-	if (eth->h_proto != bpf_htons(ETH_P_IP))
+	/* At an Ethernet device's tc hook or on a TUN device / at an L3 hook alike. */
+	int offset = network_offset(skb);
+	if (offset < 0 || skb->protocol != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
 
-	struct iphdr *ip = (void *)(eth + 1);
+	struct iphdr *ip = data + offset;
 	if ((void *)(ip + 1) > data_end)
 		return TC_ACT_OK;
 	if (blocked_source(ip->saddr))

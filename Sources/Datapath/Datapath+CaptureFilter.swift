@@ -33,7 +33,7 @@ extension Datapath {
     {
         totalCounters.pointee.received &+= 1
         beginPacket(recording: recordsTrails)
-        let attachment = attachments[index]
+        let attachment = attachmentFacts[index]
         let c = programCounters + index
         c.pointee.runs &+= 1
         c.pointee.bytes &+= packet.count
@@ -41,7 +41,7 @@ extension Datapath {
         let start = isTimed ? Self.now() : 0
         var value: UInt64?
         do {
-            let result = try attachment.interpreter.run(packet: packet, wireLength: wireLength)
+            let result = try attachment.interpreter._withUnsafeGuaranteedRef { try $0.run(packet: packet, wireLength: wireLength) }
             c.pointee.instructions &+= result.instructionsExecuted
             value = result.returnValue
         } catch {
@@ -52,7 +52,9 @@ extension Datapath {
             c.pointee.timedNanoseconds &+= max(0, Int(truncatingIfNeeded: Self.now() &- start) - Self.clockCost)
         }
         if let value, UInt32(truncatingIfNeeded: value) != 0 {
-            if isRecording { trailStorage.pointee.runs.append(.init(attachment: index, hook: .ingress, returnValue: value)) }
+            if current.pointee.isRecording {
+                trailStorage.pointee.append(PacketTrail.ProgramRun(attachment: index, hook: .ingress, returnValue: value))
+            }
             c.pointee.passed &+= 1
             return nil
         }
@@ -65,11 +67,11 @@ extension Datapath {
         hook.pointee.packets &+= 1
         hook.pointee.bytes &+= packet.count
         hook.pointee.dropped &+= 1
-        if isRecording { trailStorage.pointee.hooks.append(.ingress) }
+        if current.pointee.isRecording { trailStorage.pointee.append(HookPoint.ingress) }
         let fate = PacketFate.dropped(.filtered, hook: .ingress)
         totalCounters.pointee.dropped &+= 1
         totalCounters.pointee.dropsByReason[DropReason.filtered.rawValue] &+= 1
-        if isRecording {
+        if current.pointee.isRecording {
             trailStorage.pointee.fate = fate
             trailStorage.pointee.mark = 0
             trailStorage.pointee.priority = 0

@@ -22,7 +22,7 @@ enum HookOutcome {
 extension Datapath {
     /// Runs `programs` (attachment indices, in order) at `hook` on `skb`.
     @inline(__always)
-    func runHook(_ hook: HookPoint, _ programs: [Int], _ skb: SkBuff) -> HookOutcome {
+    func runHook(_ hook: HookPoint, _ programs: UnsafeBufferPointer<Int>, _ skb: SkBuff) -> HookOutcome {
         let c = enter(hook, skb)
         for index in programs {
             let outcome = runTrafficProgram(index, hook, skb)
@@ -35,6 +35,7 @@ extension Datapath {
             return outcome
         }
         c.pointee.passed &+= 1
+        if current.pointee.tapMask & 1 << UInt32(hook.rawValue) != 0 { callTap(hook, skb) }
         return .pass
     }
 
@@ -44,7 +45,7 @@ extension Datapath {
         let c = hookCounters + hook.rawValue
         c.pointee.packets &+= 1
         c.pointee.bytes &+= skb.length
-        if isRecording { trailStorage.pointee.hooks.append(hook) }
+        if current.pointee.isRecording { trailStorage.pointee.append(hook) }
         return c
     }
 
@@ -63,13 +64,13 @@ extension Datapath {
     /// One program at a tc or netfilter hook, its return value read as a verdict.
     @inline(__always)
     private func runTrafficProgram(_ index: Int, _ hook: HookPoint, _ skb: SkBuff) -> HookOutcome {
-        let attachment = attachments[index]
+        let attachment = attachmentFacts + index
         let c = programCounters + index
-        guard let value = run(index, attachment, hook, skb) else {
+        guard let value = run(index, hook, skb) else {
             c.pointee.dropped &+= 1
             return .drop(.programFault)
         }
-        if attachment.isSocketFilter {
+        if attachment.pointee.isSocketFilter {
             // A filter outside a socket: 0 refuses the packet, any length accepts it.
             if UInt32(truncatingIfNeeded: value) == 0 {
                 c.pointee.dropped &+= 1
@@ -88,7 +89,7 @@ extension Datapath {
         case TCAction.redirect.rawValue:
             c.pointee.redirected &+= 1
             // skb_do_redirect without a target set by bpf_redirect drops the packet.
-            guard let request = attachment.interpreter.redirectRequest else { return .drop(.redirectFailed) }
+            guard let request = attachment.pointee.interpreter._withUnsafeGuaranteedRef({ $0.redirectRequest }) else { return .drop(.redirectFailed) }
             return .redirect(request)
         default:
             c.pointee.passed &+= 1
@@ -99,18 +100,19 @@ extension Datapath {
     /// Runs attachment `index` on `skb` and books it: run count, bytes, instructions, a timed
     /// sample, the trail entry and whether the packet was rewritten. Nil when the run faulted.
     @inline(__always)
-    func run(_ index: Int, _ attachment: ProgramAttachment, _ hook: HookPoint, _ skb: SkBuff) -> UInt64? {
+    func run(_ index: Int, _ hook: HookPoint, _ skb: SkBuff) -> UInt64? {
+        let attachment = attachmentFacts[index]
         let c = programCounters + index
         c.pointee.runs &+= 1
         c.pointee.bytes &+= skb.length
-        let watchesBytes = isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
+        let watchesBytes = current.pointee.isRecording && attachment.mayWritePacket && !trailStorage.pointee.isRewritten
         let lengthBefore = skb.length
         if watchesBytes { snapshot.copyMemory(from: skb.data, byteCount: min(lengthBefore, Self.snapshotCapacity)) }
         let isTimed = c.pointee.runs & (Self.timingInterval - 1) == 0
         let start = isTimed ? Self.now() : 0
         let result: RunResult
         do {
-            result = try attachment.interpreter.run(context: skb)
+            result = try attachment.interpreter._withUnsafeGuaranteedRef { try $0.run(context: skb) }
         } catch {
             c.pointee.faults &+= 1
             return nil
@@ -120,12 +122,12 @@ extension Datapath {
             c.pointee.timedNanoseconds &+= max(0, Int(truncatingIfNeeded: Self.now() &- start) - Self.clockCost)
         }
         c.pointee.instructions &+= result.instructionsExecuted
-        if isRecording {
+        if current.pointee.isRecording {
             if watchesBytes && (skb.length != lengthBefore
                 || memcmp(snapshot, skb.data, min(lengthBefore, Self.snapshotCapacity)) != 0) {
                 trailStorage.pointee.isRewritten = true
             }
-            trailStorage.pointee.runs.append(.init(attachment: index, hook: hook, returnValue: result.returnValue))
+            trailStorage.pointee.append(PacketTrail.ProgramRun(attachment: index, hook: hook, returnValue: result.returnValue))
         }
         return result.returnValue
     }

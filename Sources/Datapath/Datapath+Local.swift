@@ -51,7 +51,7 @@ extension Datapath {
             ? max(20, Int(skb.data.load(fromByteOffset: 12, as: UInt8.self) >> 4) * 4) : 8
         for index in socketPrograms[s] {
             let c = programCounters + index
-            guard let value = run(index, attachments[index], .socket, skb) else {
+            guard let value = run(index, .socket, skb) else {
                 skb.push(transportOffset)
                 c.pointee.dropped &+= 1
                 hook.pointee.dropped &+= 1
@@ -74,6 +74,7 @@ extension Datapath {
         }
         hook.pointee.passed &+= 1
         skb.push(transportOffset)
+        if current.pointee.tapMask & 1 << UInt32(HookPoint.socket.rawValue) != 0 { callTap(.socket, skb) }
         let socket = sockets[s]
         if counters.pointee.queuedBytes > socket.receiveBufferSize {
             counters.pointee.dropped &+= 1
@@ -84,7 +85,7 @@ extension Datapath {
         if socket.reader == .stalled { counters.pointee.queuedBytes &+= skb.length + Self.truesizeOverhead }
         sink.deliver(skb, socket: s)
         // Replies to replies would bounce between two local echo sockets forever.
-        if socket.isEcho && socket.transport == .udp && !isProcessingGenerated { sendEcho(skb, s, transportOffset: transportOffset, isIPv6: isIPv6) }
+        if socket.isEcho && socket.transport == .udp && !current.pointee.isProcessingGenerated { sendEcho(skb, s, transportOffset: transportOffset, isIPv6: isIPv6) }
         return .delivered(socket: s)
     }
 
@@ -118,16 +119,16 @@ extension Datapath {
         reply.priority = sockets[s].priority
         socketCounters[s].sent &+= 1
         totalCounters.pointee.generated &+= 1
-        let saved = (isRecording, redirectCount, isProcessingGenerated)
-        (isRecording, redirectCount, isProcessingGenerated) = (false, 0, true)
+        let saved = (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated)
+        (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated) = (false, 0, true)
         // The answer goes to the neighbour that asked, from the address it asked: the request's
         // Ethernet addresses swapped (as the neighbour entry and the device address would be).
-        let arrival = (arrivalSource, arrivalDestination)
-        (arrivalSource, arrivalDestination) = (arrival.1, arrival.0)
+        let arrival = (current.pointee.arrivalSource, current.pointee.arrivalDestination)
+        (current.pointee.arrivalSource, current.pointee.arrivalDestination) = (arrival.1, arrival.0)
         let fate = localOutput(reply)
         finish(fate, reply, generated: true)
-        (arrivalSource, arrivalDestination) = arrival
-        (isRecording, redirectCount, isProcessingGenerated) = saved
+        (current.pointee.arrivalSource, current.pointee.arrivalDestination) = arrival
+        (current.pointee.isRecording, current.pointee.redirectCount, current.pointee.isProcessingGenerated) = saved
     }
 
     /// A packet a local socket sends (`data` at its network header): the output hook, the
@@ -144,7 +145,7 @@ extension Datapath {
         switch routes.lookup(destination, mark: skb.mark) {
         case .local: return localInput(skb, isIPv6: isIPv6)
         case .unicast(let out):
-            guard skb.length <= devices[out].mtu else {
+            guard skb.length <= deviceFacts[out].mtu || skb.gsoSize > 0 else {
                 deviceCounters[out].txDropped &+= 1
                 return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
             }

@@ -16,7 +16,7 @@ extension Datapath {
         let ifindex = self.ifindex(ofDevice: d)
         skb.ifindex = ifindex
         skb.ingressIfindex = ifindex
-        let hasLinkHeader = devices[d].hasLinkHeader
+        let hasLinkHeader = deviceFacts[d].hasLinkHeader
         if hasLinkHeader && (skb.etherType == 0x8100 || skb.etherType == 0x88A8) { untagVLAN(skb) }
 
         let outcome = runHook(.ingress, ingressPrograms[d], skb)
@@ -26,9 +26,9 @@ extension Datapath {
         if hasLinkHeader {
             // What the program left in the Ethernet header is what the packet carries on.
             if skb.length >= 12 {
-                arrivalDestination = Self.loadMAC(skb.data)
-                arrivalSource = Self.loadMAC(skb.data + 6)
-                hasArrivalAddresses = true
+                current.pointee.arrivalDestination = Self.loadMAC(skb.data)
+                current.pointee.arrivalSource = Self.loadMAC(skb.data + 6)
+                current.pointee.hasArrivalAddresses = true
             }
             let networkOffset = skb.networkHeaderOffsetFromData ?? Self.ethernetHeaderLength
             guard networkOffset >= 0, networkOffset <= skb.length else {
@@ -97,7 +97,8 @@ extension Datapath {
     func forward(_ skb: SkBuff, _ out: Int, isIPv6: Bool) -> PacketFate {
         let ttl = skb.data.load(fromByteOffset: isIPv6 ? 7 : 8, as: UInt8.self)
         guard ttl > 1 else { return drop(skb, .ttlExpired, at: nil, atLinkHeader: false) }
-        guard skb.length <= devices[out].mtu else {
+        // A GSO super-packet is cut into segments of gso_size later: the MTU holds for those.
+        guard skb.length <= deviceFacts[out].mtu || skb.gsoSize > 0 else {
             deviceCounters[out].txDropped &+= 1
             return drop(skb, .packetTooBig, at: nil, atLinkHeader: false)
         }

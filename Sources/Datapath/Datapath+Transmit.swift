@@ -22,7 +22,7 @@ extension Datapath {
     /// device, the egress hook, then the sink. A VLAN tag still in the buffer's fields goes back
     /// into the frame, as a device without tag offload transmits it.
     func egress(_ skb: SkBuff, _ out: Int, atLinkHeader: Bool) -> PacketFate {
-        let device = devices[out]
+        let device = deviceFacts[out]
         fitLinkHeader(skb, to: device, atLinkHeader: atLinkHeader)
         skb.ifindex = ifindex(ofDevice: out)
         let outcome = runHook(.egress, egressPrograms[out], skb)
@@ -43,7 +43,7 @@ extension Datapath {
     /// Gives `skb` the head `device` takes: an Ethernet header pushed for a device with one when
     /// `data` is at the network header; the link header pulled off for an L3 device
     /// (`__bpf_redirect_no_mac`: it gets the packet from its network header).
-    func fitLinkHeader(_ skb: SkBuff, to device: DeviceConfiguration, atLinkHeader: Bool) {
+    func fitLinkHeader(_ skb: SkBuff, to device: DeviceFacts, atLinkHeader: Bool) {
         if device.hasLinkHeader && !atLinkHeader {
             pushEthernetHeader(skb, device)
         } else if !device.hasLinkHeader && atLinkHeader {
@@ -55,13 +55,13 @@ extension Datapath {
 
     /// The neighbour layer's header (`eth_header`): the device's addresses when configured,
     /// else those the packet arrived with, else locally administered defaults.
-    func pushEthernetHeader(_ skb: SkBuff, _ device: DeviceConfiguration) {
+    func pushEthernetHeader(_ skb: SkBuff, _ device: DeviceFacts) {
         if skb.headroom < Self.ethernetHeaderLength {
             skb.expandHead(headroom: Self.ethernetHeaderLength + 64, tailroom: skb.tailroom)
         }
         let p = skb.push(Self.ethernetHeaderLength)
-        let destination = device.neighbourMACAddress ?? (hasArrivalAddresses ? arrivalDestination : Self.defaultDestinationMAC)
-        let source = device.macAddress ?? (hasArrivalAddresses ? arrivalSource : Self.defaultSourceMAC)
+        let destination = device.neighbourMACAddress ?? (current.pointee.hasArrivalAddresses ? current.pointee.arrivalDestination : Self.defaultDestinationMAC)
+        let source = device.macAddress ?? (current.pointee.hasArrivalAddresses ? current.pointee.arrivalSource : Self.defaultSourceMAC)
         Self.storeMAC(destination, p)
         Self.storeMAC(source, p + 6)
         p.storeBytes(of: skb.protocolBigEndian, toByteOffset: 12, as: UInt16.self)
@@ -73,13 +73,13 @@ extension Datapath {
     /// `skb_do_redirect`: to the target device's ingress (BPF_F_INGRESS) or egress.
     func redirect(_ skb: SkBuff, _ request: RedirectRequest, from hook: HookPoint, atLinkHeader: Bool) -> PacketFate {
         totalCounters.pointee.redirects &+= 1
-        redirectCount += 1
-        guard redirectCount <= Self.redirectLimit else { return drop(skb, .redirectLoop, at: hook, atLinkHeader: atLinkHeader) }
+        current.pointee.redirectCount += 1
+        guard current.pointee.redirectCount <= Self.redirectLimit else { return drop(skb, .redirectLoop, at: hook, atLinkHeader: atLinkHeader) }
         guard let target = deviceIndex(ifindex: request.ifindex) else {
             return drop(skb, .redirectFailed, at: hook, atLinkHeader: atLinkHeader)
         }
         guard request.isIngress else { return egress(skb, target, atLinkHeader: atLinkHeader) }
-        fitLinkHeader(skb, to: devices[target], atLinkHeader: atLinkHeader)
+        fitLinkHeader(skb, to: deviceFacts[target], atLinkHeader: atLinkHeader)
         return ingress(skb, target)
     }
 
@@ -99,9 +99,9 @@ extension Datapath {
     /// Sends the clones made while the last packet was processed (and the clones they make).
     func sendPendingClones() {
         var next = 0
-        let wasRecording = isRecording
-        isProcessingGenerated = true
-        defer { isProcessingGenerated = false }
+        let wasRecording = current.pointee.isRecording
+        current.pointee.isProcessingGenerated = true
+        defer { current.pointee.isProcessingGenerated = false }
         while next < pendingClones.count {
             let (clone, target, isIngress) = pendingClones[next]
             next += 1
@@ -116,6 +116,6 @@ extension Datapath {
         }
         for pending in pendingClones { generatedPool.release(pending.skb) }
         pendingClones.removeAll(keepingCapacity: true)
-        isRecording = wasRecording
+        current.pointee.isRecording = wasRecording
     }
 }

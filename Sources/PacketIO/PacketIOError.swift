@@ -47,6 +47,8 @@ public struct PacketIOError: Error, Hashable, Sendable, CustomStringConvertible 
         case systemCall(function: String, errno: Int32)
         /// A write to the file failed (`ferror(3)` after `pcap_dump(3)`), with `errno` if known.
         case writeFailed(errno: Int32)
+        /// A TUN device could not be opened or set up: the step that failed, and why.
+        case tun(step: String, errno: Int32)
 
         public var description: String {
             switch self {
@@ -59,6 +61,7 @@ public struct PacketIOError: Error, Hashable, Sendable, CustomStringConvertible 
             case .invalidSnapshotLength(let n): "snapshot length \(n) is not in 1...262144"
             case .systemCall(let function, let code): "\(function): \(errorString(code))"
             case .writeFailed(let code): "write failed: \(code == 0 ? "I/O error" : errorString(code))"
+            case .tun(let step, let code): "\(step): \(errorString(code))"
             }
         }
     }

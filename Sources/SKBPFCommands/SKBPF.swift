@@ -7,7 +7,7 @@ public struct SKBPF: ParsableCommand {
         commandName: "skbpf",
         abstract: "Run eBPF packet filters against kernel-style socket buffers, in user space.",
         subcommands: [AsmCommand.self, DisasmCommand.self, VerifyCommand.self, RunCommand.self, TestRunCommand.self, ConformanceCommand.self,
-                      ReplayCommand.self, CompileCommand.self])
+                      ReplayCommand.self, AttachCommand.self, CompileCommand.self])
 
     public init() {}
 

@@ -254,7 +254,7 @@ import Testing
     static let errorCases: [ErrorCase] = [
         ErrorCase("unknown key", "devices:\n  - name: in\n    mtus: 1500\n",
                   3, "devices[0].mtus",
-                  "unknown key 'mtus' (known keys: name, mtu, link, addresses, mac, neighbour); did you mean 'mtu'?"),
+                  "unknown key 'mtus' (known keys: name, mtu, link, addresses, mac, neighbour, tun); did you mean 'mtu'?"),
         ErrorCase("unknown top-level key", "input: in\ndevicse: []\n",
                   2, "devicse", "did you mean 'devices'?"),
         ErrorCase("bad hook", "attach:\n  - program: a.o\n    hook: prerouteing\n",

@@ -353,4 +353,31 @@ static __always_inline __u16 csum_fold32(__u32 sum)
 	return (__u16)~sum;
 }
 
+
+/* Where the network header starts, for programs that run both at a tc hook of an Ethernet
+ * device (data at the MAC header: 14) and on an L3 device or at an L3 hook (a TUN device, or
+ * prerouting…postrouting in skbpf: data at the IP header, 0). __sk_buff has no mac_len, so the
+ * packet decides: an IP header at data whose version matches skb->protocol and whose length
+ * field is the packet's own, else an Ethernet header carrying skb->protocol; -1 for neither. */
+static __always_inline int network_offset(struct __sk_buff *skb)
+{
+	__u8 *p = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 protocol = skb->protocol;
+	__u32 len = skb->len;
+
+	if ((void *)(p + 6) > data_end)
+		return -1;
+	__u32 version = p[0] >> 4;
+	if (protocol == bpf_htons(ETH_P_IP) && version == 4 && ((__u32)p[2] << 8 | p[3]) == len)
+		return 0;
+	if (protocol == bpf_htons(ETH_P_IPV6) && version == 6 && ((__u32)p[4] << 8 | p[5]) + 40 == len)
+		return 0;
+	if ((void *)(p + ETH_HLEN) > data_end)
+		return -1;
+	if (*(__be16 *)(p + 12) == protocol)
+		return ETH_HLEN;
+	return -1;
+}
+
 #endif /* SKBPF_H */

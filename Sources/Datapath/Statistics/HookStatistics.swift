@@ -97,3 +97,44 @@ public struct DatapathTotals: Sendable, Hashable {
     /// Whether every input packet is accounted for.
     public var addsUp: Bool { transmitted + delivered + dropped + stolen == received }
 }
+
+// Adding counters up (a reloaded datapath continues its predecessor's).
+extension HookStatistics {
+    mutating func add(_ o: Self) {
+        packets += o.packets; bytes += o.bytes; passed += o.passed; dropped += o.dropped
+        redirected += o.redirected; stolen += o.stolen
+    }
+}
+
+extension ProgramStatistics {
+    mutating func add(_ o: Self) {
+        runs += o.runs; bytes += o.bytes; passed += o.passed; dropped += o.dropped; redirected += o.redirected
+        stolen += o.stolen; trimmed += o.trimmed; faults += o.faults; instructions += o.instructions
+        timedRuns += o.timedRuns; timedNanoseconds += o.timedNanoseconds
+    }
+}
+
+extension DeviceStatistics {
+    mutating func add(_ o: Self) {
+        rxPackets += o.rxPackets; rxBytes += o.rxBytes; rxDropped += o.rxDropped
+        txPackets += o.txPackets; txBytes += o.txBytes; txDropped += o.txDropped
+    }
+}
+
+extension SocketStatistics {
+    mutating func add(_ o: Self) {
+        received += o.received; receivedBytes += o.receivedBytes; filtered += o.filtered; dropped += o.dropped
+        queuedBytes += o.queuedBytes; sent += o.sent
+    }
+}
+
+extension DatapathTotals {
+    mutating func add(_ o: Self) {
+        received += o.received; transmitted += o.transmitted; delivered += o.delivered; dropped += o.dropped
+        stolen += o.stolen
+        for i in dropsByReason.indices { dropsByReason[i] += o.dropsByReason[i] }
+        generated += o.generated; generatedTransmitted += o.generatedTransmitted; generatedDelivered += o.generatedDelivered
+        generatedDropped += o.generatedDropped; generatedStolen += o.generatedStolen
+        clonesRefused += o.clonesRefused; redirects += o.redirects
+    }
+}

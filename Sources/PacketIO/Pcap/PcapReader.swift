@@ -53,7 +53,7 @@ public struct PcapReader: ~Copyable {
     }
 
     /// Bytes of stdio buffer in front of libpcap (see Internals/Syscalls.swift).
-    package static let defaultStreamBufferByteCount = 1 << 20
+    package static let defaultStreamBufferByteCount = 1 << 17
 
     /// Opens `path` (pcap or pcapng, either byte order, micro- or nanosecond timestamps).
     /// Throws ``PacketIOError/Reason/cannotOpen(message:)`` with libpcap's reason for files it

@@ -5,13 +5,13 @@ import Glibc
 final class BufferedOutputFile {
     let path: String
     private let descriptor: Int32
-    private let buffer: UnsafeMutableRawPointer
-    private let capacity: Int
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
     private var count = 0
     /// The first write error (errno), reported at ``close()``.
     private(set) var failure: Int32 = 0
 
-    init(path: String, capacity: Int = 1 << 20) throws(CommandFailure) {
+    init(path: String, capacity: Int = 1 << 17) throws(CommandFailure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .usage("\(path): cannot create: \(String(cString: strerror(errno)))") }
         self.path = path
@@ -26,53 +26,26 @@ final class BufferedOutputFile {
         buffer.deallocate()
     }
 
+    /// Runs `body` with a cursor at the end of the buffered bytes, after making room for
+    /// `maximumByteCount` bytes; the bytes `body` wrote are appended.
     @inline(__always)
-    func append(_ byte: UInt8) {
-        if count == capacity { flush() }
-        buffer.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-        count += 1
+    func withCursor(maximumByteCount: Int, _ body: (inout OutputCursor) -> Void) {
+        if count + maximumByteCount > capacity { makeRoom(maximumByteCount) }
+        let start = buffer + count
+        var cursor = OutputCursor(start)
+        body(&cursor)
+        count += cursor.position - start
     }
 
-    @inline(__always)
-    func append(_ bytes: UnsafeRawBufferPointer) {
-        if count + bytes.count > capacity { flush() }
-        if bytes.count > capacity {
-            write(bytes.baseAddress!, bytes.count)
-            return
+    @inline(never)
+    private func makeRoom(_ byteCount: Int) {
+        flush()
+        if byteCount > capacity {
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+            buffer.deallocate()
+            buffer = grown
+            capacity = byteCount
         }
-        if let base = bytes.baseAddress { (buffer + count).copyMemory(from: base, byteCount: bytes.count) }
-        count += bytes.count
-    }
-
-    @inline(__always)
-    func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
-
-    /// `value` in decimal.
-    @inline(__always)
-    func append(decimal value: Int) {
-        if value < 0 {
-            append(UInt8(ascii: "-"))
-            append(decimal: UInt64(value.magnitude))
-        } else {
-            append(decimal: UInt64(value))
-        }
-    }
-
-    @inline(__always)
-    func append(decimal value: UInt64) {
-        if count + 20 > capacity { flush() }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
-        var n = value
-        var length = 0
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            repeat {
-                scratch[23 - length] = UInt8(ascii: "0") + UInt8(n % 10)
-                n /= 10
-                length += 1
-            } while n > 0
-            (buffer + count).copyMemory(from: scratch.baseAddress! + 24 - length, byteCount: length)
-        }
-        count += length
     }
 
     func flush() {

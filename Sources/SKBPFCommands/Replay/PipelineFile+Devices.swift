@@ -3,7 +3,7 @@ import Datapath
 // `devices:`, `routes:` and `rules:` of a pipeline file (format in PipelineFile.swift).
 
 extension PipelineReader {
-    static let deviceKeys = ["name", "mtu", "link", "addresses", "mac", "neighbour"]
+    static let deviceKeys = ["name", "mtu", "link", "addresses", "mac", "neighbour", "tun"]
     static let routeKeys = ["prefix", "device", "table", "via"]
     static let ruleKeys = ["fwmark", "mask", "table", "priority"]
 
@@ -18,7 +18,7 @@ extension PipelineReader {
             devices = DatapathConfiguration.replayDefault(inputHasLinkHeader: inputHasLinkHeader).devices
             for device in devices { deviceLines[device.name] = .some(nil) }
         }
-        if deviceLines[inputDevice] == nil {
+        if deviceLines[inputDevice] == nil && !isLive {
             devices.insert(DeviceConfiguration(name: inputDevice, hasLinkHeader: inputHasLinkHeader), at: 0)
             deviceLines[inputDevice] = .some(nil)
         }
@@ -41,6 +41,7 @@ extension PipelineReader {
             if device.macAddress! >> 40 & 1 == 1 { throw mac.error(.multicastMAC(try mac.scalar())) }
         }
         if let neighbour = fields["neighbour"] { device.neighbourMACAddress = try neighbour.macAddress() }
+        if let tun = fields["tun"] { try readTun(tun, device: &device, link: fields["link"]) }
         if let addresses = fields["addresses"] {
             for entry in try addresses.list("a list of addresses (e.g. [10.0.0.1/24])") {
                 let (address, prefix) = try entry.interfaceAddress()

@@ -56,6 +56,9 @@ import Yams
 ///                               # Ethernet devices, else for RAW with offsets from the network header
 /// ```
 ///
+/// For `skbpf attach`, a device also takes `tun:` (the TUN device behind it; see
+/// PipelineFile+Tun.swift), which replay ignores.
+///
 /// The rules, beyond the comments above:
 /// - Every key is optional except `devices[].name`, `routes[].prefix` and `.device`,
 ///   `rules[].fwmark` and `.table`, `sockets[].protocol` and `.port`, `attach[].hook` and
@@ -112,6 +115,10 @@ struct PipelineFile {
 
     /// Reads and parses the file at `path`; unreadable is an error naming the path.
     static func load(path: String, inputHasLinkHeader: Bool = true) throws(PipelineFileError) -> DatapathConfiguration {
+        try parse(try readText(path: path), path: path, inputHasLinkHeader: inputHasLinkHeader)
+    }
+
+    private static func readText(path: String) throws(PipelineFileError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -121,11 +128,40 @@ struct PipelineFile {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw PipelineFileError(path: path, message: .notUTF8)
         }
-        return try parse(text, path: path, inputHasLinkHeader: inputHasLinkHeader)
+        return text
     }
 
     /// `program` as seen from the current directory: absolute as is, relative joined to the
     /// pipeline file's folder (lexically: `..` stays, as the kernel would resolve it).
+    /// A pipeline for the live engine: every device must have a TUN behind it.
+    static func loadLive(path: String) throws(PipelineFileError) -> LivePipeline {
+        let text = try readText(path: path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PipelineFileError(yaml: error, path: path)
+        } catch {
+            throw PipelineFileError(path: path, message: .yamlSyntax("\(error)", context: nil))
+        }
+        var reader = PipelineReader(path: path, inputHasLinkHeader: false)
+        reader.isLive = true
+        let configuration = try reader.read(root.map { PipelineValue(node: $0, keyPath: "", path: path) })
+        guard root != nil, !configuration.devices.isEmpty else {
+            throw PipelineFileError(path: path, message: .init("no devices: skbpf attach needs TUN devices (devices[].tun)"))
+        }
+        for device in configuration.devices where reader.tunDevices[device.name] == nil {
+            throw PipelineFileError(path: path, line: reader.deviceLines[device.name] ?? nil,
+                                    message: .init("device '\(device.name)' has no TUN behind it (add tun: true, or tun: {netns: …})"))
+        }
+        do {
+            try configuration.validate()
+        } catch {
+            throw PipelineFileError(path: path, message: .init(error.message))
+        }
+        return LivePipeline(configuration: configuration, tunDevices: configuration.devices.map { reader.tunDevices[$0.name]! })
+    }
+
     static func resolve(program: String, relativeTo path: String) -> String {
         guard !program.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return program }
         return String(path[...slash]) + program
@@ -201,6 +237,10 @@ struct PipelineReader {
     var sockets: [SocketConfiguration] = []
     var socketLines: [String: Int?] = [:]
     var attachments: [AttachmentSpecification] = []
+    /// Reading for `skbpf attach`: no capture, so no input device is added.
+    var isLive = false
+    /// The TUN backing of devices that have one (`tun:`), by device name.
+    var tunDevices: [String: TunBacking] = [:]
 
     static let topLevelKeys = ["input", "devices", "routes", "rules", "sockets", "attach"]
 
@@ -224,6 +264,7 @@ struct PipelineReader {
         try readRules(top?["rules"])
         try readSockets(top?["sockets"])
         try readAttachments(top?["attach"])
+        if isLive, top?["input"] == nil, let first = devices.first { inputDevice = first.name }
         return DatapathConfiguration(
             devices: devices, routes: connectedRoutes.map(\.route) + routes, rules: rules, sockets: sockets,
             attachments: attachments, inputDevice: inputDevice)

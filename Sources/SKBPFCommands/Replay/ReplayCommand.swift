@@ -145,7 +145,7 @@ struct ReplayCommand: ParsableCommand {
                     datapath.rejectFiltered(skb, on: inputDevice, reason: .linkHeader)
                 }
             }
-            verdicts?.write(index: header.index, trail: datapath.lastTrail, matched: matched)
+            verdicts?.write(index: header.index, trail: datapath.lastTrailView, matched: matched)
             if meter.isEnabled { meter.update(packets: header.index + 1) }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -7,103 +7,127 @@ import Datapath
 ///      "programs":[{"hook":"ingress","program":"classifier.o:tc","ret":0}],
 ///      "verdict":"sent","device":"out","mark":0,"priority":0,"rewritten":false}
 ///
-/// With `replay --filter`, `"matched":true|false` follows `index`: the filter's answer for the
-/// packet as captured; a refused packet's line is only `index`, `matched`, and its verdict
-/// (`dropped`, reason `filtered`, at `ingress`). `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
+/// `verdict` is `sent` (with `device`), `local` (with `socket`, null for the host stack),
 /// `dropped` (with `reason` and, when a hook decided, `at`) or `stolen` (with `at`);
 /// `redirects` appears when the packet was redirected. `ret` is r0 as the hook reads it: a
 /// signed tc action, or a socket filter's unsigned length. Lines are built from bytes
 /// prepared at start, so a line costs no allocation.
+///
+/// With `replay --filter`, `"matched":true|false` follows `index`: the filter's answer for the
+/// packet as captured; a refused packet's line is only `index`, `matched`, and its verdict
+/// (`dropped`, reason `filtered`, at `ingress`).
 final class VerdictLog {
     private let file: BufferedOutputFile
-    private let hookNames: [[UInt8]]
-    private let programNames: [[UInt8]]
-    private let programIsSocketFilter: [Bool]
-    private let deviceNames: [[UInt8]]
-    private let socketNames: [[UInt8]]
-    private let reasonNames: [[UInt8]]
+    private let hookNames: ByteStringTable
+    private let programNames: ByteStringTable
+    private let programIsSocketFilter: UnsafeMutablePointer<Bool>
+    private let deviceNames: ByteStringTable
+    private let socketNames: ByteStringTable
+    private let reasonNames: ByteStringTable
+    /// Bytes a line needs at most, apart from its hooks and program runs.
+    private let fixedLineBound: Int
+    private let hookBound: Int
+    private let runBound: Int
 
     init(path: String, datapath: Datapath) throws(CommandFailure) {
         file = try BufferedOutputFile(path: path)
-        hookNames = HookPoint.allCases.map { Self.quoted($0.name) }
-        programNames = datapath.attachments.map { Self.quoted($0.name) }
-        programIsSocketFilter = datapath.attachments.map { $0.programType == .socketFilter }
-        deviceNames = datapath.devices.map { Self.quoted($0.name) }
-        socketNames = datapath.sockets.map { Self.quoted($0.name) }
-        reasonNames = DropReason.allCases.map { Self.quoted($0.name) }
+        hookNames = ByteStringTable(HookPoint.allCases.map { Self.quoted($0.name) })
+        programNames = ByteStringTable(datapath.attachments.map { Self.quoted($0.name) })
+        programIsSocketFilter = .allocate(capacity: max(datapath.attachments.count, 1))
+        for (i, attachment) in datapath.attachments.enumerated() {
+            (programIsSocketFilter + i).initialize(to: attachment.programType == .socketFilter)
+        }
+        deviceNames = ByteStringTable(datapath.devices.map { Self.quoted($0.name) })
+        socketNames = ByteStringTable(datapath.sockets.map { Self.quoted($0.name) })
+        reasonNames = ByteStringTable(DropReason.allCases.map { Self.quoted($0.name) })
+        let places = max(deviceNames.maximumLength, socketNames.maximumLength, reasonNames.maximumLength + 8 + hookNames.maximumLength)
+        fixedLineBound = 256 + places
+        hookBound = hookNames.maximumLength + 1
+        runBound = 64 + hookNames.maximumLength + programNames.maximumLength
+    }
+
+    deinit {
+        for table in [hookNames, programNames, deviceNames, socketNames, reasonNames] { table.deallocate() }
+        programIsSocketFilter.deallocate()
     }
 
     /// A JSON string literal of `text`, as bytes.
     static func quoted(_ text: String) -> [UInt8] { Array(JSONText(quoted: text).text.utf8) }
 
-    @inline(__always)
-    private func literal(_ text: StaticString) {
-        file.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    /// Appends the line of input packet `index`; `matched`, when a capture filter ran, is its answer.
+    func write(index: Int, trail: PacketTrailView, matched: Bool? = nil) {
+        let bound = fixedLineBound + trail.hooks.count * hookBound + trail.runs.count * runBound
+        file.withCursor(maximumByteCount: bound) { out in write(index, trail, matched, to: &out) }
     }
 
     /// The line of a packet the capture filter refused: it never entered the datapath, so its
     /// line says only that (`{"index":7,"matched":false,"verdict":"dropped","reason":"filtered","at":"ingress"}`).
     func writeFiltered(index: Int) {
-        literal("{\"index\":")
-        file.append(decimal: index)
-        literal(",\"matched\":false,\"verdict\":\"dropped\",\"reason\":\"filtered\",\"at\":\"ingress\"}\n")
+        file.withCursor(maximumByteCount: 96) { out in
+            out.literal("{\"index\":")
+            out.decimal(index)
+            out.literal(",\"matched\":false,\"verdict\":\"dropped\",\"reason\":\"filtered\",\"at\":\"ingress\"}\n")
+        }
     }
 
-    /// Appends the line of input packet `index`; `matched`, when a capture filter ran, is its answer.
-    func write(index: Int, trail: PacketTrail, matched: Bool? = nil) {
-        literal("{\"index\":")
-        file.append(decimal: index)
+    @inline(__always)
+    private func write(
+        _ index: Int, _ trail: PacketTrailView, _ matched: Bool?, to out: inout OutputCursor) {
+        let hooks = trail.hooks, runs = trail.runs
+        out.literal("{\"index\":")
+        out.decimal(index)
         if let matched {
-            if matched { literal(",\"matched\":true") } else { literal(",\"matched\":false") }
+            if matched { out.literal(",\"matched\":true") } else { out.literal(",\"matched\":false") }
         }
-        literal(",\"hooks\":[")
-        for (i, hook) in trail.hooks.enumerated() {
-            if i > 0 { file.append(UInt8(ascii: ",")) }
-            file.append(hookNames[hook.rawValue])
+        out.literal(",\"hooks\":[")
+        for i in 0..<hooks.count {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            hookNames.write(hooks[i].rawValue, to: &out)
         }
-        literal("],\"programs\":[")
-        for (i, run) in trail.runs.enumerated() {
-            if i > 0 { file.append(UInt8(ascii: ",")) }
-            literal("{\"hook\":")
-            file.append(hookNames[run.hook.rawValue])
-            literal(",\"program\":")
-            file.append(programNames[run.attachment])
-            literal(",\"ret\":")
+        out.literal("],\"programs\":[")
+        for i in 0..<runs.count {
+            let run = runs[i]
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.literal("{\"hook\":")
+            hookNames.write(run.hook.rawValue, to: &out)
+            out.literal(",\"program\":")
+            programNames.write(run.attachment, to: &out)
+            out.literal(",\"ret\":")
             if programIsSocketFilter[run.attachment] {
-                file.append(decimal: UInt64(UInt32(truncatingIfNeeded: run.returnValue)))
+                out.decimal(UInt64(UInt32(truncatingIfNeeded: run.returnValue)))
             } else {
-                file.append(decimal: Int(Int32(truncatingIfNeeded: run.returnValue)))
+                out.decimal(Int(Int32(truncatingIfNeeded: run.returnValue)))
             }
-            file.append(UInt8(ascii: "}"))
+            out.byte(UInt8(ascii: "}"))
         }
-        literal("],\"verdict\":")
+        out.literal("],\"verdict\":")
         switch trail.fate {
         case .transmitted(let device):
-            literal("\"sent\",\"device\":")
-            file.append(deviceNames[device])
+            out.literal("\"sent\",\"device\":")
+            deviceNames.write(device, to: &out)
         case .delivered(let socket):
-            literal("\"local\",\"socket\":")
-            if let socket { file.append(socketNames[socket]) } else { literal("null") }
+            out.literal("\"local\",\"socket\":")
+            if let socket { socketNames.write(socket, to: &out) } else { out.literal("null") }
         case .dropped(let reason, let hook):
-            literal("\"dropped\",\"reason\":")
-            file.append(reasonNames[reason.rawValue])
+            out.literal("\"dropped\",\"reason\":")
+            reasonNames.write(reason.rawValue, to: &out)
             if let hook {
-                literal(",\"at\":")
-                file.append(hookNames[hook.rawValue])
+                out.literal(",\"at\":")
+                hookNames.write(hook.rawValue, to: &out)
             }
         case .stolen(let hook):
-            literal("\"stolen\",\"at\":")
-            file.append(hookNames[hook.rawValue])
+            out.literal("\"stolen\",\"at\":")
+            hookNames.write(hook.rawValue, to: &out)
         }
         if trail.redirects > 0 {
-            literal(",\"redirects\":")
-            file.append(decimal: trail.redirects)
+            out.literal(",\"redirects\":")
+            out.decimal(trail.redirects)
         }
-        literal(",\"mark\":")
-        file.append(decimal: UInt64(trail.mark))
-        literal(",\"priority\":")
-        file.append(decimal: UInt64(trail.priority))
-        if trail.isRewritten { literal(",\"rewritten\":true}\n") } else { literal(",\"rewritten\":false}\n") }
+        out.literal(",\"mark\":")
+        out.decimal(UInt64(trail.mark))
+        out.literal(",\"priority\":")
+        out.decimal(UInt64(trail.priority))
+        if trail.isRewritten { out.literal(",\"rewritten\":true}\n") } else { out.literal(",\"rewritten\":false}\n") }
     }
 
     func close() throws(CommandFailure) { try file.close() }

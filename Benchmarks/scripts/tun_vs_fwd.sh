@@ -1,0 +1,48 @@
+#!/bin/bash
+# Issue 6's live figures: TCP throughput and small-packet UDP forwarding of `skbpf attach` with
+# the 5-tuple classifier, against the reference C forwarder (../shared/tools/tun/fwd.c) on the
+# same two-namespace rig (MTU 1500), through ../shared/tools/tun/tun_bench.py (median of RUNS).
+# Also with offload (IFF_VNET_HDR pass-through of GSO packets) on both sides.
+#
+#   Benchmarks/scripts/tun_vs_fwd.sh [--runs N] [--secs S] [--tests tcp,udp64,blast]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SHARED=${SHARED:-../shared}
+RUNS=3 SECS=10 TESTS=tcp,udp64,blast
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;; --secs) SECS=$2; shift 2 ;; --tests) TESTS=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--secs S] [--tests LIST]" >&2; exit 2 ;;
+  esac
+done
+TUN=$SHARED/tools/tun
+[ -f "$TUN/tun_bench.py" ] || { echo "skipped: $TUN/tun_bench.py not found (set SHARED)"; exit 0; }
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 0; }
+swift build -c release --product skbpf >/dev/null
+make -s programs >/dev/null
+WORK=$(mktemp -d /tmp/skbpf-tunbench.XXXXXX)
+trap '"$TUN/tun_rig.sh" down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+gcc -O2 -Wall -pthread -o "$WORK/fwd" "$TUN/fwd.c"
+[ -x "$TUN/udpblast" ] || gcc -O2 -Wall -o "$TUN/udpblast" "$TUN/udpblast.c"
+"$TUN/tun_rig.sh" down >/dev/null 2>&1 || true
+"$TUN/tun_rig.sh" up >/dev/null
+
+SKBPF="$PWD/.build/release/skbpf attach --tun tunA@skA --tun tunB@skB --route 10.200.1.0/24=tunA --route 10.200.2.0/24=tunB --attach ingress=$PWD/Programs/build/classifier.o"
+cat > "$WORK/offload.yaml" <<YAML
+devices:
+  - name: tunA
+    tun: {netns: skA, offload: true}
+  - name: tunB
+    tun: {netns: skB, offload: true}
+routes:
+  - {prefix: 10.200.1.0/24, device: tunA}
+  - {prefix: 10.200.2.0/24, device: tunB}
+attach:
+  - hook: ingress
+    program: $PWD/Programs/build/classifier.o
+YAML
+bench() { python3 "$TUN/tun_bench.py" --runs "$RUNS" --secs "$SECS" --tests "$1" --out "$WORK/results.jsonl" --label "$2" --fwd "$3"; }
+bench "$TESTS" fwd.c "$WORK/fwd tunA@skA tunB@skB"
+bench "$TESTS" skbpf "$SKBPF"
+bench tcp fwd.c-offload "$WORK/fwd -V tunA@skA tunB@skB"
+bench tcp skbpf-offload "$PWD/.build/release/skbpf attach --pipeline $WORK/offload.yaml"
