@@ -49,7 +49,7 @@ final class CaptureFilter {
     /// Runs the filter on `packet` (the record as read, where the reader holds it) and books it
     /// in `datapath`; true when it matched (the packet is written to `--matched-out` and goes on
     /// into the datapath), false when the datapath dropped it at ingress (it is written nowhere).
-    func admits(_ packet: PcapPacket, datapath: Datapath, device: Int) -> Bool {
+    private func admits(_ packet: PcapPacket, datapath: Datapath, device: Int) -> Bool {
         guard datapath.filterArrival(packet.bytes, wireLength: packet.header.originalLength, on: device, attachment: index) == nil
         else { return false }
         matchedCount += 1
@@ -61,6 +61,21 @@ final class CaptureFilter {
             }
         }
         return true
+    }
+
+    /// Passes over the records the filter refuses (each booked as dropped at ingress and given its
+    /// short line in `verdicts`) up to the next one it matches, which stays pending in `reader` for
+    /// the datapath to read; false at the end of the capture. One call per matched packet rather
+    /// than per packet keeps the refused ones free of the caller's retain/release per iteration.
+    func advanceToMatch(in reader: inout PcapReader, datapath: Datapath, device: Int, verdicts: VerdictLog?)
+        throws(PacketIOError) -> Bool
+    {
+        while let record = try reader.peek() {
+            if admits(record, datapath: datapath, device: device) { return true }
+            try reader.skip()
+            verdicts?.writeFiltered(index: record.header.index)
+        }
+        return false
     }
 
     /// `filter 'tcp': 2637 of 4096 packets matched, written to m.pcap`, for the text summary.

@@ -115,13 +115,9 @@ struct ReplayCommand: ParsableCommand {
                 // A capture filter judges the record where the reader holds it; a refused one is
                 // passed over, never copied.
                 if let capture {
-                    guard let record = try reader.peek() else { break }
-                    matched = capture.admits(record, datapath: datapath, device: inputDevice)
-                    if matched == false {
-                        try reader.skip()
-                        verdicts?.writeFiltered(index: record.header.index)
-                        continue
-                    }
+                    guard try capture.advanceToMatch(in: &reader, datapath: datapath, device: inputDevice, verdicts: verdicts)
+                    else { break }
+                    matched = true
                 }
                 guard let next = try reader.read(into: skb, headroom: 256) else { break }
                 header = next
