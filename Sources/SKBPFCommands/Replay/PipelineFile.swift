@@ -50,11 +50,12 @@ import Yams
 ///   - hook: socket
 ///     program: ../Programs/build/trim_headers.o
 ///     socket: udp/10.0.0.1:53   # optional, socket hook only; SocketConfiguration.name form
-///   - hook: prerouting
-///     filter: udp and dst port 53   # a tcpdump expression instead of program: (a socket filter:
-///                               # 0 drops); compiled by libpcap for EN10MB at the device hooks of
-///                               # Ethernet devices, else for RAW with offsets from the network header
 /// ```
+///
+/// An attachment may name a tcpdump expression instead of a program file:
+/// `- {hook: prerouting, filter: udp and dst port 53}`. It runs as a socket filter (0 drops),
+/// compiled by libpcap for EN10MB at the device hooks of Ethernet devices, else for RAW with
+/// offsets from the network header.
 ///
 /// For `skbpf attach`, a device also takes `tun:` (the TUN device behind it; see
 /// PipelineFile+Tun.swift), which replay ignores.
