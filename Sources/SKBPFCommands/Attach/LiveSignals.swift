@@ -28,6 +28,12 @@ enum LiveSignals {
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, nil)
         }
+        // A blocked mask is inherited across exec: started by a parent that blocks these (a test
+        // runner's worker thread does), the engine would never see them and could not be stopped.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handled, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
     }
 
     /// The signals received since the last call, in order.
