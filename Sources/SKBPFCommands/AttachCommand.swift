@@ -68,9 +68,7 @@ struct AttachCommand: ParsableCommand {
             guard tapWriters[hook] == nil else { throw CommandFailure.usage("--tap \(text): hook \(hook) tapped twice") }
             tapWriters[hook] = try PcapWriterBox(path: String(text[text.index(after: equals)...]))
         }
-        let loaded = try live.configuration.attachments.map { specification throws(CommandFailure) in
-            try AttachmentLoader.load(specification, devices: live.configuration.devices)
-        }
+        let loaded = try AttachmentLoader.loadAll(live.configuration)
 
         var devices: [TunDevice] = []
         for backing in live.tunDevices {

@@ -197,9 +197,7 @@ final class LiveEngine {
             guard names(next) == names(pipeline) else {
                 throw CommandFailure.usage("the devices changed (\(names(next).joined(separator: ", "))); devices are opened at start: restart skbpf to change them")
             }
-            let attachments = try next.configuration.attachments.map { specification throws(CommandFailure) in
-                try AttachmentLoader.load(specification, devices: next.configuration.devices)
-            }
+            let attachments = try AttachmentLoader.loadAll(next.configuration)
             let carried = MapCarryOver.carry(from: datapath.attachments, to: attachments)
             let fresh: Datapath
             do {

@@ -25,13 +25,7 @@ struct LivePipeline {
         for text in routes {
             guard let equals = text.firstIndex(of: "=") else { throw .usage("--route \(text): expected PREFIX=DEVICE (e.g. 10.200.2.0/24=tunB)") }
             let prefixText = String(text[..<equals]), device = String(text[text.index(after: equals)...])
-            let prefix: IPPrefix?
-            switch prefixText {
-            case "default": prefix = IPPrefix("0.0.0.0/0")
-            case "default6": prefix = IPPrefix("::/0")
-            default: prefix = IPPrefix(prefixText)
-            }
-            guard let prefix else { throw .usage("--route \(text): '\(prefixText)' is not a prefix (e.g. 10.0.0.0/8, default)") }
+            guard let prefix = IPPrefix(prefixText) else { throw .usage("--route \(text): '\(prefixText)' is not a prefix (e.g. 10.0.0.0/8, default)") }
             guard devices.contains(where: { $0.name == device }) else {
                 throw .usage("--route \(text): no device '\(device)' (devices: \(devices.map(\.name).joined(separator: ", ")))")
             }

@@ -13,6 +13,13 @@ import PacketIO
 /// and an interpreter running it as machine code.
 enum AttachmentLoader {
     /// `devices` are the datapath's: an expression is compiled for the link type its hook sees.
+    /// Every attachment of `configuration`, in its order.
+    static func loadAll(_ configuration: DatapathConfiguration) throws(CommandFailure) -> [ProgramAttachment] {
+        try configuration.attachments.map { specification throws(CommandFailure) in
+            try load(specification, devices: configuration.devices)
+        }
+    }
+
     static func load(_ specification: AttachmentSpecification, devices: [DeviceConfiguration]) throws(CommandFailure)
         -> ProgramAttachment
     {

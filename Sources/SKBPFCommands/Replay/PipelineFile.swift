@@ -95,23 +95,31 @@ struct PipelineFile {
     static func parse(_ text: String, path: String, inputHasLinkHeader: Bool = true)
         throws(PipelineFileError) -> DatapathConfiguration
     {
-        let root: Node?
+        let root = try compose(text, path: path)
+        var reader = PipelineReader(path: path, inputHasLinkHeader: inputHasLinkHeader)
+        let configuration = try reader.read(root.map { PipelineValue(node: $0, keyPath: "", path: path) })
+        try validate(configuration, path: path)
+        return configuration
+    }
+
+    /// The YAML document of `text`; nil for an empty one.
+    private static func compose(_ text: String, path: String) throws(PipelineFileError) -> Node? {
         do {
-            root = try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw PipelineFileError(yaml: error, path: path)
         } catch {
             throw PipelineFileError(path: path, message: .yamlSyntax("\(error)", context: nil))
         }
-        var reader = PipelineReader(path: path, inputHasLinkHeader: inputHasLinkHeader)
-        let configuration = try reader.read(root.map { PipelineValue(node: $0, keyPath: "", path: path) })
+    }
+
+    /// The reader names a line for everything `validate()` knows; this is the net.
+    private static func validate(_ configuration: DatapathConfiguration, path: String) throws(PipelineFileError) {
         do {
             try configuration.validate()
         } catch {
-            // The checks above name a line for everything validate() knows; this is the net.
             throw PipelineFileError(path: path, message: .init(error.message))
         }
-        return configuration
     }
 
     /// Reads and parses the file at `path`; unreadable is an error naming the path.
@@ -132,19 +140,10 @@ struct PipelineFile {
         return text
     }
 
-    /// `program` as seen from the current directory: absolute as is, relative joined to the
-    /// pipeline file's folder (lexically: `..` stays, as the kernel would resolve it).
     /// A pipeline for the live engine: every device must have a TUN behind it.
     static func loadLive(path: String) throws(PipelineFileError) -> LivePipeline {
         let text = try readText(path: path)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw PipelineFileError(yaml: error, path: path)
-        } catch {
-            throw PipelineFileError(path: path, message: .yamlSyntax("\(error)", context: nil))
-        }
+        let root = try compose(text, path: path)
         var reader = PipelineReader(path: path, inputHasLinkHeader: false)
         reader.isLive = true
         let configuration = try reader.read(root.map { PipelineValue(node: $0, keyPath: "", path: path) })
@@ -155,14 +154,12 @@ struct PipelineFile {
             throw PipelineFileError(path: path, line: reader.deviceLines[device.name] ?? nil,
                                     message: .init("device '\(device.name)' has no TUN behind it (add tun: true, or tun: {netns: …})"))
         }
-        do {
-            try configuration.validate()
-        } catch {
-            throw PipelineFileError(path: path, message: .init(error.message))
-        }
+        try validate(configuration, path: path)
         return LivePipeline(configuration: configuration, tunDevices: configuration.devices.map { reader.tunDevices[$0.name]! })
     }
 
+    /// `program` as seen from the current directory: absolute as is, relative joined to the
+    /// pipeline file's folder (lexically: `..` stays, as the kernel would resolve it).
     static func resolve(program: String, relativeTo path: String) -> String {
         guard !program.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return program }
         return String(path[...slash]) + program

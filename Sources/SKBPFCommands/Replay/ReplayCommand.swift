@@ -75,9 +75,7 @@ struct ReplayCommand: ParsableCommand {
             configuration = .replayDefault(inputHasLinkHeader: inputHasLinkHeader, attachments: specifications)
         }
         do { try configuration.validate() } catch { throw CommandFailure.usage("\(pipeline ?? "--attach"): \(error)") }
-        var loaded = try configuration.attachments.map { specification throws(CommandFailure) in
-            try AttachmentLoader.load(specification, devices: configuration.devices)
-        }
+        var loaded = try AttachmentLoader.loadAll(configuration)
 
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)

@@ -70,21 +70,4 @@ struct ReplaySummary {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
-
-    /// Left-aligned first column, right-aligned numbers.
-    static func table(_ header: [String], _ rows: [[String]]) -> String { DatapathReport.table(header, rows) }
-}
-
-extension DatapathReport {
-    /// Left-aligned first column, right-aligned numbers.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
 }
