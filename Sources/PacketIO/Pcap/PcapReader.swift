@@ -1,6 +1,6 @@
 // Reading pcap and pcapng files through libpcap, one packet at a time, without allocating:
 //
-//   PcapReader(path:)          fopen + 1 MiB buffer, pcap_fopen_offline_with_tstamp_precision(NANO)
+//   PcapReader(path:)          fopen + 128 KiB buffer, pcap_fopen_offline_with_tstamp_precision(NANO)
 //      │
 //      ├─ nextPacket()          pcap_next_ex → a view of libpcap's buffer (valid until the next read)
 //      ├─ read(into: buffer)    pcap_next_ex → copy into the caller's bytes

@@ -3,7 +3,7 @@
 //
 //   PcapWriter(path:linkType:snapshotLength:precision:)
 //      pcap_open_dead_with_tstamp_precision(DLT, snaplen, NANO)   a handle that only describes the file
-//      fopen + 1 MiB buffer, pcap_dump_fopen                       writes the 24-byte file header
+//      fopen + 128 KiB buffer, pcap_dump_fopen                     writes the 24-byte file header
 //   write(…)   pcap_dump: 16-byte record header + captured bytes, into the stream buffer
 //   flush()    pcap_dump_flush
 //   close()    flush, then pcap_dump_close + pcap_close (also what deinit does, without the checks)
