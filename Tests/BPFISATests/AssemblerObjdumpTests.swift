@@ -163,7 +163,7 @@ struct AssemblerToolchain: Sendable {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-asm-\(UUID().uuidString)")
+        let url = TestScratch.file("asm")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -141,8 +141,7 @@ enum LLVMToolchain {
     /// objdump's text for each slot of `bytes` (assembled as `.8byte` data in `.text`).
     static func objdump(slots bytes: [UInt8]) throws -> [Int: String] {
         guard let clang, let objdump else { throw ToolError(description: "no toolchain") }
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("skbpf-objdump-\(UUID().uuidString)")
+        let directory = TestScratch.file("objdump")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var source = ".text\n.globl f\n.type f,@function\nf:\n"

@@ -57,7 +57,7 @@ struct DisassemblerRoundTripTests {
     func exampleAssemblyMatchesClang(_ source: ProgramSources) throws {
         let text = try String(contentsOf: source.url, encoding: .utf8)
         let ours = try Assembler.assemble(text, fileName: source.name)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-asm-\(UUID().uuidString)")
+        let directory = TestScratch.file("asm")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let object = directory.appendingPathComponent("out.o")

@@ -5,8 +5,7 @@ import TestSupport
 /// `clang -target bpf -O2 -g -c` (run in that folder, so BTF names the file `NAME.c`).
 enum CompiledObjects {
     static let directory: URL = {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("skbpf-object-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        let url = TestScratch.root.appendingPathComponent("objects")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()

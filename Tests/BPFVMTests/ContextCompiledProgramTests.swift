@@ -24,7 +24,7 @@ struct ContextCompiledProgramTests {
     /// Compiles `file` (or `source`) and returns the code of its section `section`.
     /// The programs here have no relocations, so the section's bytes are the program.
     private func compile(file: URL? = nil, source: String? = nil, section: String = "tc") throws -> Program {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-ctx-\(UUID().uuidString)")
+        let directory = TestScratch.file("ctx")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var input = file

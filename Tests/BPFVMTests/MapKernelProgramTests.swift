@@ -86,7 +86,7 @@ struct MapKernelProgram {
     let object: URL
 
     init(type: MapType, maxEntries: UInt32, flags: MapFlags) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-maps-\(UUID().uuidString)")
+        directory = TestScratch.file("maps")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let source = directory.appendingPathComponent("drive.c")
         object = directory.appendingPathComponent("drive.o")

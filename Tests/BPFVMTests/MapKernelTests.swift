@@ -180,7 +180,7 @@ enum MapKernelDriver {
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     static func run(_ definition: MapDefinition, _ operations: [Operation]) throws -> [String] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-maps-\(UUID().uuidString)")
+        let directory = TestScratch.file("maps")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = directory.appendingPathComponent("driver.py")

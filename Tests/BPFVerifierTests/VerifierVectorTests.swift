@@ -47,7 +47,7 @@ struct VerifierVectorTests {
     }
 
     static let scratch: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-verifier-vectors-\(getpid())")
+        let url = TestScratch.root.appendingPathComponent("verifier-vectors")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()

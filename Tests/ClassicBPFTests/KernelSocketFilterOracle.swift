@@ -47,7 +47,7 @@ enum KernelSocketFilterOracle {
     }()
 
     static func answers(_ cases: [Case]) throws -> [Answer] {
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-cbpf-oracle-\(UUID().uuidString).json")
+        let input = TestScratch.file("cbpf-oracle", suffix: ".json")
         try JSONEncoder().encode(cases).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         let output = try ExternalTool.run("/usr/bin/python3", [script.path, input.path])

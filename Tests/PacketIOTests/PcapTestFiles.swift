@@ -1,11 +1,12 @@
 import Foundation
 import PacketIO
+import TestSupport
 import Testing
 
 /// Temporary files for the pcap tests, removed by the caller.
 enum PcapTestFiles {
     static func temporaryPath(_ suffix: String = ".pcap") -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-pcap-\(UUID().uuidString)\(suffix)").path
+        TestScratch.file("pcap", suffix: suffix).path
     }
 
     static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }

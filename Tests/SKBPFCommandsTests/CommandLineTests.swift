@@ -32,13 +32,13 @@ struct CommandLineTests {
     }
 
     @Test func asmThenDisasmRoundTrips() throws {
-        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-test-\(UUID().uuidString).bin")
+        let bin = TestScratch.file("test", suffix: ".bin")
         #expect(try CommandRunner.run(["asm", tcpPort80, "-o", bin.path]).status == 0)
         let listing = try CommandRunner.run(["disasm", bin.path])
         #expect(listing.status == 0)
         #expect(listing.standardOutput.contains("if r2 < 0x22 goto"))
         let again = try CommandRunner.temporaryFile(Array(listing.standardOutput.utf8), suffix: ".s")
-        let bin2 = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-test-\(UUID().uuidString).bin")
+        let bin2 = TestScratch.file("test", suffix: ".bin")
         #expect(try CommandRunner.run(["asm", again.path, "-o", bin2.path]).status == 0)
         #expect(try Data(contentsOf: bin) == Data(contentsOf: bin2))
     }

@@ -12,7 +12,7 @@ struct CompileCommandTests {
     func skbpf(_ arguments: [String]) throws -> CommandRunner.Output { try CommandRunner.run(arguments) }
 
     func temporaryFile(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-compile-\(UUID().uuidString)-\(name)").path
+        TestScratch.file("compile", suffix: "-\(name)").path
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump"), "needs tcpdump"),
@@ -93,7 +93,7 @@ struct CompileCommandTests {
             ("2\n21 0 5 1\n6 0 0 1\n", "jump.txt", "jump.txt: insn 0: jump if false to insn 6 is past the last instruction (1)"),
         ]
         for test in cases {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent(test.name).path
+            let path = TestScratch.root.appendingPathComponent(test.name).path
             FileManager.default.createFile(atPath: path, contents: Data(test.text.utf8))
             let out = try skbpf(["verify", path])
             #expect(out.status == 1, "\(test.name)")

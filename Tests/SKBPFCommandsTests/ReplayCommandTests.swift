@@ -11,7 +11,7 @@ struct ReplayCommandTests {
     static let samples = "Programs/samples/samples.pcap"
 
     func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-replay-\(UUID().uuidString)")
+        let url = TestScratch.file("replay")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

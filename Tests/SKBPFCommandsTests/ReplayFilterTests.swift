@@ -12,7 +12,7 @@ struct ReplayFilterTests {
     static let hasTcpdump = FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump")
 
     func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-filter-\(UUID().uuidString)")
+        let url = TestScratch.file("filter")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -98,6 +98,27 @@ struct ReplayFilterTests {
             let matched = try verdictLines(directory).filter { $0["matched"] as? Bool == true }.map { $0["index"] as! Int }
             #expect(!indices.isEmpty && matched == indices, "\(test.file) '\(test.expression)'")
         }
+    }
+
+    /// `--filter E --matched-out F` without `--out-dir` is `tcpdump -r IN -w F E`: the matched
+    /// capture is the only file written, and the summary still accounts for every packet.
+    @Test(.enabled(if: hasTcpdump, "needs tcpdump"))
+    func matchedOutAloneWritesOnlyTheMatchedCapture() throws {
+        let directory = try temporaryDirectory()
+        let matchedOut = directory.appendingPathComponent("m.pcap").path
+        let samples = SharedFixtures.repositoryRoot.appendingPathComponent(Self.samples).path
+        let out = try CommandRunner.run(["replay", "--in", samples, "--filter", "udp", "--matched-out", matchedOut, "--json"],
+                                        in: directory)
+        #expect(out.status == 0, "\(out.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["m.pcap"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as? [String: Any])
+        let outputs = try #require(summary["outputs"] as? [String: Int])
+        let expected = try tcpdumpIndices(Self.samples, "udp").count
+        #expect(outputs == [matchedOut: expected])
+        #expect((summary["totals"] as? [String: Any])?["adds_up"] as? Bool == true)
+        let theirs = directory.appendingPathComponent("tcpdump.pcap").path
+        _ = try ExternalTool.capture(Self.tcpdump, ["-r", Self.samples, "-w", theirs, "udp"], in: SharedFixtures.repositoryRoot)
+        #expect(FileManager.default.contents(atPath: matchedOut) == FileManager.default.contents(atPath: theirs))
     }
 
     @Test func errors() throws {

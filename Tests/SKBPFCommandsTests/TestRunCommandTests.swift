@@ -95,7 +95,7 @@ struct TestRunCommandTests {
     }
 
     @Test func ringBufferRecordsAreDumpedAndWrittenAsEvents() throws {
-        let events = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-events-\(UUID().uuidString).jsonl")
+        let events = TestScratch.file("events", suffix: ".jsonl")
         let out = try CommandRunner.run(["test-run", object("ringbuf_logger"), "--section", "tc", "--packet",
                                          sample("udp_dns_query"), "--repeat", "2", "--events", events.path])
         #expect(out.status == 0)
@@ -140,7 +140,7 @@ struct TestRunCommandTests {
             }
             char _license[] __attribute__((section("license"), used)) = "GPL";
             """
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-testrun-\(UUID().uuidString)")
+        let directory = TestScratch.file("testrun")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try source.write(to: directory.appendingPathComponent("store.c"), atomically: true, encoding: .utf8)
         try ExternalTool.run("/opt/swift/usr/bin/clang", ["-target", "bpf", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",

@@ -14,14 +14,16 @@ public enum CommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    public static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `skbpf arguments` in `directory` (default: the repository root, so relative paths
+    /// such as `Programs/...` resolve).
+    public static func run(_ arguments: [String], in directory: URL = SharedFixtures.repositoryRoot) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        return try ExternalTool.capture(executable, arguments, in: SharedFixtures.repositoryRoot)
+        return try ExternalTool.capture(executable, arguments, in: directory)
     }
 
     /// A fresh temporary file holding `bytes`.
     public static func temporaryFile(_ bytes: [UInt8], suffix: String = "") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skbpf-test-\(UUID().uuidString)\(suffix)")
+        let url = TestScratch.file("test", suffix: suffix)
         try Data(bytes).write(to: url)
         return url
     }

@@ -16,7 +16,7 @@ final class CaptureFilter {
     /// The attachment's index in the datapath (the replay puts it first).
     let index = 0
     private var matchedOutput: PcapWriter?
-    private let matchedPath: String?
+    let matchedPath: String?
     private(set) var matchedCount = 0
     private var failure: PacketIOError?
 

@@ -29,8 +29,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("in"), help: "Capture to replay (pcap or pcapng).")
     var input: String
 
-    @Option(name: .customLong("out-dir"), help: "Directory for the output captures and verdicts.jsonl.")
-    var outputDirectory = "replay-out"
+    @Option(name: .customLong("out-dir"), help: ArgumentHelp(
+        "Directory for the output captures and verdicts.jsonl (default: replay-out).", discussion: """
+        With --matched-out and no --out-dir, only the matched capture is written, as \
+        `tcpdump -r IN -w FILE EXPR` writes it; the summary still accounts for every packet.
+        """))
+    var outputDirectory: String?
 
     @Flag(help: "Print the summary as one JSON object.")
     var json = false
@@ -77,10 +81,14 @@ struct ReplayCommand: ParsableCommand {
         do { try configuration.validate() } catch { throw CommandFailure.usage("\(pipeline ?? "--attach"): \(error)") }
         var loaded = try AttachmentLoader.loadAll(configuration)
 
-        do {
-            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure.usage("--out-dir \(outputDirectory): \(error.localizedDescription)")
+        // `--filter E --matched-out F` alone is tcpdump's `-r -w`: no other outputs unless asked.
+        let outputDirectory = self.outputDirectory ?? (matchedOut == nil ? "replay-out" : nil)
+        if let outputDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure.usage("--out-dir \(outputDirectory): \(error.localizedDescription)")
+            }
         }
         var capture: CaptureFilter?
         if let filter {
@@ -96,8 +104,9 @@ struct ReplayCommand: ParsableCommand {
         } catch {
             throw CommandFailure.usage("\(error)")
         }
-        datapath.recordsTrails = !noVerdicts
-        let verdicts = noVerdicts ? nil : try VerdictLog(path: outputDirectory + "/verdicts.jsonl", datapath: datapath)
+        let verdictPath = noVerdicts ? nil : outputDirectory.map { $0 + "/verdicts.jsonl" }
+        datapath.recordsTrails = verdictPath != nil
+        let verdicts = try verdictPath.map { path throws(CommandFailure) in try VerdictLog(path: path, datapath: datapath) }
         let inputDevice = datapath.deviceIndex(named: configuration.inputDevice)!
 
         let meter = ReplayProgress(enabled: progress && isatty(2) != 0)
@@ -150,7 +159,8 @@ struct ReplayCommand: ParsableCommand {
 
         let summary = ReplaySummary(
             input: input, linkType: reader.linkType, datapath: datapath, sink: sink, seconds: elapsed,
-            outputDirectory: outputDirectory, writesVerdicts: verdicts != nil, captureError: captureError,
+            outputDirectory: outputDirectory, writesVerdicts: verdicts != nil,
+            matchedOutput: capture.flatMap { c in c.matchedPath.map { ($0, c.matchedCount) } }, captureError: captureError,
             unsupportedLinkType: unsupportedLinkType, writeFailure: writeFailure)
         print(json ? summary.json : summary.text)
         if let capture, !json { print(capture.summaryLine(packets: datapath.totals.received)) }

@@ -26,14 +26,17 @@ final class OutputCapture {
 /// `local.pcap` keep the input's link type (RAW in the IPV4/IPV6 case); a header the packet
 /// lost on the way (an Ethernet header at an L3 hook) is written back with the addresses the
 /// packet arrived with.
+///
+/// Without a directory (`replay --filter E --matched-out F` and no `--out-dir`: tcpdump's
+/// `-r -w` use) the sink writes nothing; the datapath still counts every packet's fate.
 final class ReplaySink: PacketSink {
-    let directory: String
+    let directory: String?
     let inputLinkType: LinkType
     let deviceNames: [String]
     let deviceLinkTypes: [LinkType]
     private var deviceFiles: [OutputCapture?]
-    let dropped: OutputCapture
-    let local: OutputCapture
+    let dropped: OutputCapture?
+    let local: OutputCapture?
 
     /// The current input packet: its timestamp, the bytes its capture cut off, and the link
     /// header fields it came with (for headers written back).
@@ -47,13 +50,18 @@ final class ReplaySink: PacketSink {
     private(set) var unwritable = 0
     private(set) var failure: PacketIOError?
 
-    init(directory: String, inputLinkType: LinkType, devices: [DeviceConfiguration]) throws(CommandFailure) {
+    init(directory: String?, inputLinkType: LinkType, devices: [DeviceConfiguration]) throws(CommandFailure) {
         self.directory = directory
         self.inputLinkType = inputLinkType
         deviceNames = devices.map(\.name)
         let layer3Type = Self.layer3LinkType(for: inputLinkType)
         deviceLinkTypes = devices.map { $0.hasLinkHeader ? .ethernet : layer3Type }
         deviceFiles = [OutputCapture?](repeating: nil, count: devices.count)
+        guard let directory else {
+            dropped = nil
+            local = nil
+            return
+        }
         let sideType: LinkType = LinkLayer(inputLinkType).isSupported ? (inputLinkType == .ethernet ? .ethernet : layer3Type) : inputLinkType
         // A link type libpcap cannot write (a reserved field set, say) is kept as private-use
         // USER0 (147): the unparsed bytes stay readable as what they are.
@@ -78,6 +86,7 @@ final class ReplaySink: PacketSink {
     func capture(ofDevice index: Int) -> OutputCapture? { deviceFiles[index] }
 
     func transmit(_ skb: SkBuff, device: Int) {
+        guard let directory else { return }
         if deviceFiles[device] == nil {
             do {
                 deviceFiles[device] = try OutputCapture(path: "\(directory)/\(deviceNames[device]).pcap", linkType: deviceLinkTypes[device])
@@ -90,9 +99,12 @@ final class ReplaySink: PacketSink {
         write(skb, to: deviceFiles[device]!, atLinkHeader: deviceLinkTypes[device] == .ethernet)
     }
 
-    func deliver(_ skb: SkBuff, socket: Int?) { write(skb, to: local, atLinkHeader: false) }
+    func deliver(_ skb: SkBuff, socket: Int?) {
+        if let local { write(skb, to: local, atLinkHeader: false) }
+    }
 
     func drop(_ skb: SkBuff, reason: DropReason, hook: HookPoint?, atLinkHeader: Bool) {
+        guard let dropped else { return }
         if isUnparsed {
             append(skb, to: dropped)
         } else {
@@ -137,7 +149,7 @@ final class ReplaySink: PacketSink {
 
     /// Flushes and closes every output; the first error, if any.
     func close() -> PacketIOError? {
-        for capture in [dropped, local] + deviceFiles.compactMap({ $0 }) {
+        for capture in ([dropped, local] + deviceFiles).compactMap({ $0 }) {
             do { try capture.writer.flush() } catch { if failure == nil { failure = error } }
         }
         return failure

@@ -10,8 +10,10 @@ struct ReplaySummary {
     let datapath: Datapath
     let sink: ReplaySink
     let seconds: Double
-    let outputDirectory: String
+    let outputDirectory: String?
     let writesVerdicts: Bool
+    /// `--matched-out`: the file and the packets written to it.
+    let matchedOutput: (path: String, packets: Int)?
     let captureError: PacketIOError?
     let unsupportedLinkType: Bool
     let writeFailure: PacketIOError?
@@ -29,8 +31,8 @@ struct ReplaySummary {
         for index in datapath.devices.indices {
             if let capture = sink.capture(ofDevice: index) { list.append((capture.path, capture.packetCount)) }
         }
-        list.append((sink.dropped.path, sink.dropped.packetCount))
-        list.append((sink.local.path, sink.local.packetCount))
+        for capture in [sink.dropped, sink.local].compactMap({ $0 }) { list.append((capture.path, capture.packetCount)) }
+        if let matchedOutput { list.append(matchedOutput) }
         return list
     }
 
@@ -45,7 +47,7 @@ struct ReplaySummary {
         lines += DatapathReport(datapath).tableLines
         lines.append("")
         var written = outputs.map { "\($0.0) (\($0.1))" }
-        if writesVerdicts { written.append(outputDirectory + "/verdicts.jsonl") }
+        if writesVerdicts, let outputDirectory { written.append(outputDirectory + "/verdicts.jsonl") }
         lines.append("outputs: " + written.joined(separator: ", "))
         if sink.unwritable > 0 { lines.append("  \(sink.unwritable) packets could not be written (see above)") }
         return lines.joined(separator: "\n")
@@ -62,7 +64,7 @@ struct ReplaySummary {
         object["devices"] = DatapathReport(datapath).deviceObjects { index in sink.capture(ofDevice: index).map { ["file": $0.path] } ?? [:] }
         var files: [String: Any] = [:]
         for (path, count) in outputs { files[path] = count }
-        if writesVerdicts { files[outputDirectory + "/verdicts.jsonl"] = t.received }
+        if writesVerdicts, let outputDirectory { files[outputDirectory + "/verdicts.jsonl"] = t.received }
         object["outputs"] = files
         object["unwritable"] = sink.unwritable
         if let captureError { object["capture_error"] = "\(captureError)" }
