@@ -1,12 +1,15 @@
-/// A fixed set of preallocated buffers, handed out and taken back through a free list: once the
-/// pool exists, ``allocate()`` and ``release(_:)`` allocate nothing (the kernel's per-CPU skb
-/// caches play this part for `napi_alloc_skb`).
+/// A fixed set of buffers, handed out and taken back through a free list: a buffer is made the
+/// first time the free list is empty (up to ``bufferCount``), and from then on ``allocate()`` and
+/// ``release(_:)`` allocate nothing (the kernel's per-CPU skb caches play this part for
+/// `napi_alloc_skb`). Making them at first need rather than up front keeps a datapath that never
+/// clones from zeroing megabytes at start (a short replay's start-up time).
 ///
 /// Single-threaded by design: one pool per worker, used only from that worker's thread; there
 /// are no locks, and the type is not `Sendable`.
 ///
 /// Invariant: every buffer the pool made is either on the free list (reset, ``headroom``
-/// reserved) or handed out; `availableCount + inUseCount == bufferCount`.
+/// reserved) or handed out, and at most ``bufferCount`` are made;
+/// `availableCount + inUseCount == bufferCount`.
 public final class SkBuffPool {
     /// Bytes per buffer (`head` to `end`) when made. A buffer that grew through
     /// ``SkBuff/expandHead(by:extraTailroom:)`` keeps its larger allocation when it comes back.
@@ -19,9 +22,12 @@ public final class SkBuffPool {
     public private(set) var exhaustedCount = 0
 
     private var free: [SkBuff]
+    /// Buffers made so far (at most ``bufferCount``).
+    private var madeCount = 0
 
-    /// Makes `bufferCount` buffers of `bufferCapacity` bytes each (by default room for a
-    /// 2048-byte frame behind 128 bytes of headroom). - Complexity: O(bufferCount); allocates.
+    /// A pool of up to `bufferCount` buffers of `bufferCapacity` bytes each (by default room for
+    /// a 2048-byte frame behind 128 bytes of headroom). - Complexity: O(1); the free list's room
+    /// is reserved here, the buffers are made at first need.
     /// - Precondition: `bufferCount >= 0`, `0 <= headroom <= bufferCapacity`.
     public init(bufferCount: Int, bufferCapacity: Int = 2048 + 128, headroom: Int = 128) {
         precondition(bufferCount >= 0 && headroom >= 0 && headroom <= bufferCapacity, "pool geometry")
@@ -30,28 +36,28 @@ public final class SkBuffPool {
         self.bufferCount = bufferCount
         free = []
         free.reserveCapacity(bufferCount)
-        let owner = ObjectIdentifier(self)
-        for _ in 0..<bufferCount {
-            let buffer = SkBuff(capacity: bufferCapacity, headroom: headroom)
-            buffer.owningPool = owner
-            buffer.isInPool = true
-            free.append(buffer)
-        }
     }
 
-    /// Buffers on the free list now.
-    public var availableCount: Int { free.count }
+    /// Buffers that ``allocate()`` can hand out now (on the free list or not made yet).
+    public var availableCount: Int { free.count + bufferCount - madeCount }
     /// Buffers handed out and not yet released.
-    public var inUseCount: Int { bufferCount - free.count }
+    public var inUseCount: Int { madeCount - free.count }
 
     /// A buffer with no bytes, ``headroom`` reserved and every field zero, or nil (counted in
-    /// ``exhaustedCount``) when all are in use. - Complexity: O(1); allocates nothing.
+    /// ``exhaustedCount``) when all are in use. - Complexity: O(1); allocates only to make one of
+    /// the pool's buffers the first time it is needed.
     public func allocate() -> SkBuff? {
-        guard let buffer = free.popLast() else {
+        if let buffer = free.popLast() {
+            buffer.isInPool = false
+            return buffer
+        }
+        guard madeCount < bufferCount else {
             exhaustedCount += 1
             return nil
         }
-        buffer.isInPool = false
+        madeCount += 1
+        let buffer = SkBuff(capacity: bufferCapacity, headroom: headroom)
+        buffer.owningPool = ObjectIdentifier(self)
         return buffer
     }
 
