@@ -191,6 +191,29 @@ enum LinuxHelperFixture {
         }
     }
 
+    /// The native code calls the map helpers directly (no interpreter in between): the same
+    /// results, and the same per-CPU copy.
+    @Test func nativeMapCallsGiveTheKernelsResults() throws {
+        for (type, steps) in [(MapType.hash, Self.hashSteps), (.array, Self.arraySteps), (.percpuHash, Self.hashSteps)] {
+            let maps = try F.maps(F.definition(type, entries: 4), cpuCount: 2)
+            for step in steps {
+                let program = try ExecutableProgram(Assembler.assemble(step.source, dialect: .llvm), mode: .unchecked,
+                                                    programType: .schedCls, maps: maps)
+                let native = Interpreter(program: program, environment: HelperEnvironment(maps: maps, cpu: 1), engine: .native)
+                try #require(native.isNative)
+                #expect(try native.run(context: F.packet()).returnValue == UInt64(bitPattern: step.expected), "\(type) \(step)")
+            }
+        }
+        // CPU 1's copy was written, CPU 0's is the zero a per-CPU insert leaves.
+        let maps = try F.maps(F.definition(.percpuHash, entries: 4), cpuCount: 2)
+        let update = Step(helper: .mapUpdateElem, key: 1, flags: MapUpdateFlags.noExist, expected: 0)
+        let program = try ExecutableProgram(Assembler.assemble(update.source, dialect: .llvm), mode: .unchecked,
+                                            programType: .schedCls, maps: maps)
+        _ = try Interpreter(program: program, environment: HelperEnvironment(maps: maps, cpu: 1), engine: .native).run(context: F.packet())
+        let stored = try #require(try maps[0].lookup(key: [1, 0, 0, 0]))
+        #expect(maps[0].perCPUValues(stored) == [[UInt8](repeating: 0, count: 8), [7, 0, 0, 0, 0, 0, 0, 0]])
+    }
+
     @Test func arrayResultsAreTheKernels() throws {
         let maps = try F.maps(F.definition(.array, entries: 4))
         for step in Self.arraySteps {

@@ -85,10 +85,48 @@ enum NativeRuntime {
         return value.map { UInt64(UInt(bitPattern: $0)) } ?? 0
     }
 
-    /// The direct implementation of Linux helper `id`, if it has one.
+    /// `bpf_map_update_elem(map, key, value, flags)`: 0 or a negative errno, as the map type
+    /// answers. The verifier proved r1 a writable map of this set (not `.rodata`) and r2, r3 a
+    /// key and a value of its sizes; an unknown handle or a read-only map (an unverified trusted
+    /// run) gets -EINVAL.
+    static let mapUpdate: DirectHelper = { handle, key, value, flags, _, rawContext in
+        let context = rawContext.assumingMemoryBound(to: NativeHelperContext.self)
+        let index = handle &- MapSet.handleBase
+        guard index < UInt64(context.pointee.mapCount.pointee),
+              let keyPointer = UnsafeRawPointer(bitPattern: UInt(key)),
+              let valuePointer = UnsafeRawPointer(bitPattern: UInt(value))
+        else { return invalid }
+        let cpu = context.pointee.cpu
+        return context.pointee.mapTable[Int(index)]._withUnsafeGuaranteedRef { map in
+            map.isProgramWritable
+                ? UInt64(bitPattern: Int64(map.update(keyPointer, valuePointer, flags: flags, cpu: cpu))) : invalid
+        }
+    }
+
+    /// `bpf_map_delete_elem(map, key)`: 0 or a negative errno; the same proofs and refusals as
+    /// ``mapUpdate``.
+    static let mapDelete: DirectHelper = { handle, key, _, _, _, rawContext in
+        let context = rawContext.assumingMemoryBound(to: NativeHelperContext.self)
+        let index = handle &- MapSet.handleBase
+        guard index < UInt64(context.pointee.mapCount.pointee),
+              let keyPointer = UnsafeRawPointer(bitPattern: UInt(key))
+        else { return invalid }
+        let cpu = context.pointee.cpu
+        return context.pointee.mapTable[Int(index)]._withUnsafeGuaranteedRef { map in
+            map.isProgramWritable ? UInt64(bitPattern: Int64(map.delete(keyPointer, cpu: cpu))) : invalid
+        }
+    }
+
+    /// -EINVAL as r0.
+    private static let invalid = UInt64(bitPattern: Int64(MapErrno.einval.helperResult))
+
+    /// The direct implementation of Linux helper `id`, if it has one: the map operations, which
+    /// counters and flow tables call on every packet (the others go through the interpreter).
     static func directHelper(_ id: UInt64) -> UnsafeRawPointer? {
         switch id {
         case UInt64(HelperID.mapLookupElem.rawValue): unsafeBitCast(mapLookup, to: UnsafeRawPointer.self)
+        case UInt64(HelperID.mapUpdateElem.rawValue): unsafeBitCast(mapUpdate, to: UnsafeRawPointer.self)
+        case UInt64(HelperID.mapDeleteElem.rawValue): unsafeBitCast(mapDelete, to: UnsafeRawPointer.self)
         default: nil
         }
     }
