@@ -135,6 +135,19 @@ import Testing
         #expect(configuration.attachments[3].socket == "udp/10.0.0.1:53")
     }
 
+    /// The reference in Documentation/Datapath.md is a file that reads, with what its comments say.
+    @Test func documentationReferenceReads() throws {
+        let path = SharedFixtures.repositoryRoot.appendingPathComponent("Documentation/Datapath.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let block = try #require(text.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let configuration = try PipelineFile.parse(block, path: path)
+        #expect(configuration.devices.map(\.name) == ["in", "out", "tunB"])
+        #expect(configuration.devices.map(\.hasLinkHeader) == [true, true, false])
+        #expect(configuration.rules.count == 1 && configuration.sockets.count == 1)
+        #expect(configuration.attachments.map(\.hook) == [.ingress, .socket, .prerouting])
+        #expect(configuration.attachments[0].programPath.hasSuffix("/Programs/build/classifier.o"))
+    }
+
     @Test(.enabled(if: ExamplePrograms.built, "needs Programs/build (make -C Programs)"))
     func exampleFileProgramsExist() throws {
         let path = SharedFixtures.repositoryRoot.appendingPathComponent("Programs/pipelines/example.yaml").path
