@@ -128,7 +128,7 @@ extension Exploration {
 
     /// `check_mem_region_access`: a fixed-size region (map value, ring buffer record), with the
     /// pointer's variable offset at its lowest and its highest.
-    private func regionAccess(_ regno: Int, _ pointer: RegisterState, offset: Int, size: Int, regionSize: Int,
+    func regionAccess(_ regno: Int, _ pointer: RegisterState, offset: Int, size: Int, regionSize: Int,
                               describe: (Int) -> String) throws(VerificationError) {
         let off = Int64(pointer.offset) + Int64(offset)
         let smin = pointer.bounds.smin

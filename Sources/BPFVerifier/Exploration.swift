@@ -102,6 +102,8 @@ final class Exploration {
     static let pendingLimit = 8192
     /// Variable offsets beyond this are refused (`BPF_MAX_VAR_OFF`).
     static let maxVariableOffset: Int64 = 1 << 29
+    /// `MAX_BPF_STACK`: bytes of one frame's stack.
+    static let stackSize = 512
     /// The largest packet offset tracked (`MAX_PACKET_OFF`).
     static let maxPacketOffset: UInt64 = 0xffff
 
