@@ -30,6 +30,8 @@ public enum HelperArgumentType: Sendable, Hashable, CustomStringConvertible {
     /// `ARG_PTR_TO_RINGBUF_MEM`, with `OBJ_RELEASE` when `release`: a pointer from
     /// `bpf_ringbuf_reserve()`, whose reference the call releases.
     case ringbufMemory(release: Bool)
+    /// `ARG_PTR_TO_SOCK_COMMON`: a socket pointer of any kind, checked against NULL.
+    case socketCommon
 
     /// True for arguments that are pointers to memory the verifier must bounds-check.
     public var isMemory: Bool {
@@ -54,6 +56,7 @@ public enum HelperArgumentType: Sendable, Hashable, CustomStringConvertible {
         case .constSizeOrZero: "ARG_CONST_SIZE_OR_ZERO"
         case .constAllocSizeOrZero: "ARG_CONST_ALLOC_SIZE_OR_ZERO"
         case .ringbufMemory(let release): "ARG_PTR_TO_RINGBUF_MEM" + (release ? " | OBJ_RELEASE" : "")
+        case .socketCommon: "ARG_PTR_TO_SOCK_COMMON"
         }
     }
 }
@@ -69,6 +72,10 @@ public enum HelperReturnType: Sendable, Hashable, CustomStringConvertible {
     /// `RET_PTR_TO_RINGBUF_MEM_OR_NULL` (`PTR_TO_MEM | MEM_RINGBUF | PTR_MAYBE_NULL`): memory of the
     /// constant size argument, or NULL; a non-NULL result is a reference the program must release.
     case ringbufMemoryOrNull
+    /// `RET_PTR_TO_SOCKET_OR_NULL`: a full socket, or NULL.
+    case socketOrNull
+    /// `RET_PTR_TO_TCP_SOCK_OR_NULL`: a TCP socket's `struct bpf_tcp_sock`, or NULL.
+    case tcpSocketOrNull
 
     public var description: String {
         switch self {
@@ -76,6 +83,8 @@ public enum HelperReturnType: Sendable, Hashable, CustomStringConvertible {
         case .void: "RET_VOID"
         case .mapValueOrNull: "RET_PTR_TO_MAP_VALUE_OR_NULL"
         case .ringbufMemoryOrNull: "RET_PTR_TO_RINGBUF_MEM_OR_NULL"
+        case .socketOrNull: "RET_PTR_TO_SOCKET_OR_NULL"
+        case .tcpSocketOrNull: "RET_PTR_TO_TCP_SOCK_OR_NULL"
         }
     }
 }
@@ -193,6 +202,12 @@ private let coreHelperPrototypes: [HelperID: HelperPrototype] = {
               returnType: .integer, arguments: [.context, .anything]),
         .init(id: .getHashRecalc, signature: "u32 bpf_get_hash_recalc(struct sk_buff *skb)",
               returnType: .integer, arguments: [.context]),
+        .init(id: .skFullsock, signature: "struct bpf_sock *bpf_sk_fullsock(struct bpf_sock *sk)",
+              returnType: .socketOrNull, arguments: [.socketCommon]),
+        .init(id: .tcpSock, signature: "struct bpf_tcp_sock *bpf_tcp_sock(struct bpf_sock *sk)",
+              returnType: .tcpSocketOrNull, arguments: [.socketCommon]),
+        .init(id: .getListenerSock, signature: "struct bpf_sock *bpf_get_listener_sock(struct bpf_sock *sk)",
+              returnType: .socketOrNull, arguments: [.socketCommon]),
         .init(id: .skbChangeTail, signature: "long bpf_skb_change_tail(struct sk_buff *skb, u32 len, u64 flags)",
               returnType: .integer, arguments: [.context, .anything, .anything]),
         .init(id: .skbPullData, signature: "long bpf_skb_pull_data(struct sk_buff *skb, u32 len)",

@@ -184,7 +184,9 @@ extension Exploration {
                         hint: "compare the pointer with NULL (if (!p) ...) before moving it")
         }
         switch pointer.type {
-        case .packetEnd, .mapPointer:
+        case .mapPointer where op == .add && scalar.bounds.constantValue == 0:
+            break  // the kernel lets `map += 0` through
+        case .packetEnd, .mapPointer, .socket:
             throw error("R\(d) pointer arithmetic on \(pointer.typeName) prohibited")
         default: break
         }

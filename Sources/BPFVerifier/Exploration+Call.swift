@@ -83,6 +83,11 @@ extension Exploration {
                     throw error("release reference id=\(value.referenceID) expected")
                 }
                 meta.releasedReference = value.referenceID
+            case .socketCommon:
+                guard case .socket = value.type, !value.maybeNull else {
+                    throw error("R\(r) type=\(value.typeName) expected=sock_common, sock, tcp_sock, xdp_sock",
+                                hint: value.maybeNull ? "check the socket against NULL before passing it" : nil)
+                }
             }
         }
         if let released = meta.releasedReference {
@@ -113,6 +118,10 @@ extension Exploration {
             } else {
                 value.id = newID()
             }
+            setRegister(0, value)
+        case .socketOrNull, .tcpSocketOrNull:
+            var value = RegisterState.pointer(.socket(prototype.returnType == .socketOrNull ? .full : .tcp), maybeNull: true)
+            value.id = newID()
             setRegister(0, value)
         case .ringbufMemoryOrNull:
             let size = meta.allocationSize ?? 0

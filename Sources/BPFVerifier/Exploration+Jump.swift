@@ -26,7 +26,8 @@ extension Exploration {
             }
             // Anything else about pointers proves nothing: walk both ways unchanged (an unprivileged
             // loader may not compare pointers at all).
-            if options.strict { throw error("R\(left.isPointer ? d : s) pointer comparison prohibited") }
+            // The kernel looks at the source register first.
+            if options.strict { throw error("R\(source == .register && right.isPointer ? s : d) pointer comparison prohibited") }
             try push(state, at: target)
             return .next
         }

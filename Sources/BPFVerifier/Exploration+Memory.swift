@@ -106,6 +106,17 @@ extension Exploration {
             try regionAccess(regno, pointer, offset: offset, size: size, regionSize: bytes,
                              describe: { "invalid access to memory, mem_size=\(bytes) off=\($0) size=\(size)" })
             return .unknownScalar
+        case .socket(let view):
+            // check_mem_access for sk pointers, then check_sock_access.
+            if isWrite { throw error("R\(regno) cannot write into \(pointer.typeName)") }
+            if pointer.bounds.smin < 0 {
+                throw error("R\(regno) min value is negative, either use unsigned index or do a if (index >=0) check.")
+            }
+            let off = Int(pointer.offset) + offset
+            guard view.allowsRead(offset: off, size: size) else {
+                throw error("R\(regno) invalid \(pointer.typeName) access off=\(off) size=\(size)")
+            }
+            return .unknownScalar
         }
     }
 
@@ -186,7 +197,10 @@ extension Exploration {
                 case .packet: return .pointer(.packet)
                 case .packetEnd: return .pointer(.packetEnd)
                 case .packetMeta: return .pointer(.packetMeta)
-                case .sockCommonOrNull: return .scalar(.constant(0))  // skbpf has no sockets: always NULL
+                case .sockCommonOrNull:
+                    var socket = RegisterState.pointer(.socket(.common), maybeNull: true)
+                    socket.id = newID()
+                    return socket
                 }
             default:
                 let bytes = min(size, access.field.valueByteCount)

@@ -92,6 +92,9 @@ extension Interpreter {
         case .getPrandomU32: return result(UInt64(environment.nextRandom()))
         case .getSmpProcessorId: return result(UInt64(environment.cpu))
         case .getNumaNodeId: return result(0)
+        // Sockets: skbpf's packets carry none (`skb->sk` reads NULL, as on a received packet), so a
+        // verified program never gets here with one; NULL is the answer for anything else.
+        case .skFullsock, .tcpSock, .getListenerSock: return result(0)
         case .tracePrintk:
             let formatSize = r2 & 0xffff_ffff  // fmt_size is a u32
             guard formatSize > 0, let format = memory(r1, formatSize, write: false) else {
@@ -259,6 +262,7 @@ extension Interpreter {
         .skbChangeProto, .skbChangeType, .skbChangeTail, .skbChangeHead, .skbPullData, .skbAdjustRoom,
         .skbVlanPush, .skbVlanPop, .getHashRecalc, .setHashInvalid, .setHash, .redirect, .cloneRedirect,
         .ringbufOutput, .ringbufReserve, .ringbufSubmit, .ringbufDiscard, .ringbufQuery, .perfEventOutput,
+        .skFullsock, .tcpSock, .getListenerSock,
     ]
 
     /// Points region 0 and the legacy-load packet at `skb`'s current data (after a helper moved

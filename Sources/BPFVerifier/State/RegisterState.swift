@@ -19,6 +19,9 @@ public enum RegisterType: Hashable, Sendable {
     case mapValue(index: Int)
     /// `PTR_TO_MEM | MEM_RINGBUF`: a ring buffer record of `size` bytes.
     case ringbufMemory(size: Int)
+    /// `PTR_TO_SOCK_COMMON`, `PTR_TO_SOCKET`, `PTR_TO_TCP_SOCK`: a socket, read-only, with the
+    /// fields ``SocketView`` allows (`skb->sk`, `bpf_sk_fullsock()`, `bpf_tcp_sock()`).
+    case socket(SocketView)
 
     /// True for every pointer type.
     public var isPointer: Bool {
@@ -84,6 +87,9 @@ public struct RegisterState: Hashable, Sendable {
         case .mapPointer: "map_ptr"
         case .mapValue: "map_value"
         case .ringbufMemory: "ringbuf_mem"
+        case .socket(.common): "sock_common"
+        case .socket(.full): "sock"
+        case .socket(.tcp): "tcp_sock"
         }
         return maybeNull ? base + "_or_null" : base
     }

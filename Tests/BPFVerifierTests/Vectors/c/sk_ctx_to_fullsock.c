@@ -1,0 +1,17 @@
+// what: bpf_sk_fullsock given the context
+// type: tc
+
+#include "skbpf.h"
+struct bpf_sock; struct bpf_tcp_sock;
+static struct bpf_sock *(*fullsock)(struct bpf_sock *sk) = (void *) 95;
+static struct bpf_tcp_sock *(*tcpsock)(struct bpf_sock *sk) = (void *) 96;
+static struct bpf_sock *(*listener)(struct bpf_sock *sk) = (void *) 98;
+char _license[] SEC("license") = "GPL";
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"call 95\n"
+	"r0 = 0\n"
+	"exit\n"
+	::: "memory");
+}
