@@ -21,13 +21,16 @@ extension Exploration {
 
         // Pointer comparisons.
         if left.isPointer || right.isPointer {
+            // An unprivileged loader may compare a pointer source only with another packet pointer.
+            if options.strict, source == .register, right.isPointer, !(left.type.isPacketAny && right.type.isPacketAny) {
+                throw error("R\(s) pointer comparison prohibited")
+            }
             if let outcome = try pointerJump(d: d, s: s, left, right, comparison, is32: is32, source: source, target: target) {
                 return outcome
             }
             // Anything else about pointers proves nothing: walk both ways unchanged (an unprivileged
             // loader may not compare pointers at all).
-            // The kernel looks at the source register first.
-            if options.strict { throw error("R\(source == .register && right.isPointer ? s : d) pointer comparison prohibited") }
+            if options.strict { throw error("R\(d) pointer comparison prohibited") }
             try push(state, at: target)
             return .next
         }
@@ -102,8 +105,9 @@ extension Exploration {
     /// comparison proves nothing the verifier tracks.
     private func pointerJump(d: Int, s: Int, _ left: RegisterState, _ right: RegisterState, _ comparison: Comparison,
                              is32: Bool, source: OperandSource, target: Int) throws(VerificationError) -> StepOutcome? {
-        // NULL checks: `if (p == 0)` / `if (p != 0)` on a maybe-NULL pointer.
-        if left.maybeNull, right.isScalar, right.bounds.constantValue == 0, !is32,
+        // NULL checks: `if (p == 0)` / `if (p != 0)` on a maybe-NULL pointer, with the immediate 0
+        // (the kernel learns nothing from a register holding 0, nor from a 32-bit compare).
+        if left.maybeNull, source == .immediate, right.bounds.constantValue == 0, !is32,
            comparison == .eq || comparison == .ne {
             var isNull = state, notNull = state
             markNull(left, null: true, in: &isNull)
@@ -117,8 +121,11 @@ extension Exploration {
             }
             return .next
         }
-        // A pointer that cannot be NULL compared with 0: the direction is known.
-        if left.isPointer, !left.maybeNull, right.isScalar, right.bounds.constantValue == 0, !is32 {
+        // A pointer that cannot be NULL (`reg_not_null`) compared with the constant 0, on either
+        // side: the direction is known (`is_branch_taken`).
+        let (pointer, other) = left.isPointer ? (left, right) : (right, left)
+        if pointer.isNeverNull, other.isScalar, let constant = other.bounds.constantValue,
+           (is32 ? constant & 0xffff_ffff : constant) == 0 {
             if comparison == .eq { return .next }
             if comparison == .ne { return .jump(to: target) }
         }

@@ -33,6 +33,9 @@ public enum RegisterType: Hashable, Sendable {
 
     /// True for the packet pointers that may be dereferenced (not `pkt_end`).
     var isPacketData: Bool { self == .packet || self == .packetMeta }
+
+    /// `reg_is_pkt_pointer_any`: packet, packet meta or packet end.
+    var isPacketAny: Bool { isPacketData || self == .packetEnd }
 }
 
 /// One register's abstract value (`struct bpf_reg_state`).
@@ -68,6 +71,17 @@ public struct RegisterState: Hashable, Sendable {
     }
 
     public var isScalar: Bool { type == .scalar }
+
+    /// `reg_not_null`: pointers the kernel knows are never NULL once checked (map values and
+    /// maps, ring buffer records, sockets); not the context, stack or packet pointers, whose
+    /// comparisons with 0 it walks both ways.
+    var isNeverNull: Bool {
+        guard !maybeNull else { return false }
+        switch type {
+        case .mapValue, .mapPointer, .ringbufMemory, .socket: return true
+        default: return false
+        }
+    }
     public var isPointer: Bool { type.isPointer }
 
     /// The variable offset is exactly zero.

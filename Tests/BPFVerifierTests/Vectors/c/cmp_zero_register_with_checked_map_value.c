@@ -1,0 +1,27 @@
+// what: a register holding 0 compared with a checked map value (pointer as the source)
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } hmap SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"r6 = r1\n"
+	"r1 = 0\n"
+	"*(u32 *)(r10 - 4) = r1\n"
+	"r2 = r10\n"
+	"r2 += -4\n"
+	"r1 = %[hmap] ll\n"
+	"call 1\n"
+	"if r0 == 0 goto out%=\n"
+	"r2 = 0\n"
+	"if r2 == r0 goto out%=\n"
+	"r1 = *(u64 *)(r0 + 0)\n"
+	"out%=:\n"
+	"r0 = 0\n"
+	"exit\n"
+	:: [hmap]"i"(&hmap) : "memory");
+}
