@@ -39,7 +39,7 @@ public final class Interpreter {
     /// Region 0 is the run's data (memory or packet); after it, the value memory of every map of
     /// the environment (``mapRegionCount`` of them), fixed when the interpreter is made.
     let regions: UnsafeMutablePointer<MemoryRegion>
-    static let maximumRegions = 1 + MapSet.capacity
+    static let maximumRegions = 2 + MapSet.capacity
     let mapRegionCount: Int
     /// Maps, tail-call targets, clone devices, trace sink: what Linux helpers reach.
     public let environment: HelperEnvironment

@@ -80,6 +80,9 @@ public struct SkBuffMetadata {
     public var checksumOffset: UInt16
     /// The 48-byte control block (`skb->cb`), see ``SkBuff/ControlBlockLayout``.
     public var controlBlock: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    /// `skb->sk`: the socket the packet belongs to, as the `struct bpf_sock` programs read through
+    /// it; nil for none (a received or forwarded packet). Owned by whoever set it.
+    public var socket: UnsafeMutableRawPointer?
 
     init(head: UnsafeMutableRawPointer, capacity: Int) {
         self.head = head
@@ -118,6 +121,7 @@ public struct SkBuffMetadata {
         napiID = 0
         checksumState = 0
         checksum = 0
+        socket = nil
         checksumStart = 0
         checksumOffset = 0
         controlBlock = (0, 0, 0, 0, 0, 0)

@@ -115,14 +115,18 @@ struct TestRunCommand: ParsableCommand {
 
         // Room for helpers that grow the packet (change_tail, change_head, adjust_room, encapsulation).
         let skb = SkBuff(capacity: TestRunFrame.headroom + frame.count + SkBuffHelpers.maxPacketLength + 512)
-        do { try TestRunFrame.prepare(skb, frame: frame, type: programType, context: context) } catch {
+        // As the kernel's test runs, the packet belongs to a dummy socket (skb->sk).
+        let socket = TestRunSocket()
+        do { try TestRunFrame.prepare(skb, frame: frame, type: programType, context: context, socket: socket) } catch {
             throw CommandFailure.usage("\(packet): \(error)")
         }
         let interpreter = Interpreter(program: instance.executable, environment: instance.environment,
                                       engine: self.interpreter ? .interpreter : .native)
         let measurement: RunTimer
         do {
-            measurement = try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try interpreter.run(context: skb) }
+            measurement = try withExtendedLifetime(socket) { () throws(Trap) -> RunTimer in
+                try RunTimer.measure(repeat: `repeat`) { () throws(Trap) in try interpreter.run(context: skb) }
+            }
         } catch {
             try report(runError: "\(error)", program: selected, type: programType, object: loaded)
             throw ExitCode(CommandFailure.Kind.rejected.rawValue)

@@ -22,9 +22,16 @@ extension Interpreter {
         let metaLength = Int(skb.metadata.pointee.metaLength)
         regions[0] = MemoryRegion(start: data - metaLength, byteCount: metaLength + skb.length,
                                   isWritable: packetIsWritable, name: "packet")
+        var regionCount = 1 + mapRegionCount
+        if let socket = skb.metadata.pointee.socket {
+            // Reads through skb->sk (read-only, as the verifier allows).
+            regions[regionCount] = MemoryRegion(start: socket, byteCount: SocketView.socketByteCount, isWritable: false,
+                                                name: "socket")
+            regionCount += 1
+        }
         let packet = UnsafeRawBufferPointer(start: data, count: skb.length)
         return try withExtendedLifetime(skb) { () throws(Trap) -> RunResult in
-            try run(arguments: (UInt64(UInt(bitPattern: contextBlock)), 0), regions: 1 + mapRegionCount, packet: packet,
+            try run(arguments: (UInt64(UInt(bitPattern: contextBlock)), 0), regions: regionCount, packet: packet,
                     context: skb.metadata, controlBlock: skb.controlBlock, skb: skb)
         }
     }
@@ -79,7 +86,7 @@ extension Interpreter {
         case .gsoSize: value = UInt64(m.pointee.gsoSize)
         case .tstampType: value = UInt64(m.pointee.timestampType & 3)
         case .hwtstamp: value = m.pointee.hardwareTimestamp
-        case .sk: value = 0  // no sockets in skbpf: the program sees NULL
+        case .sk: value = UInt64(UInt(bitPattern: m.pointee.socket))  // NULL for a packet without one
         case .family, .remoteIP4, .localIP4, .remoteIP6, .localIP6, .remotePort, .localPort, .flowKeys, .padding:
             value = 0  // refused at load time for every supported program type
         }

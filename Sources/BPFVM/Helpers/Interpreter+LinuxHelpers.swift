@@ -92,9 +92,19 @@ extension Interpreter {
         case .getPrandomU32: return result(UInt64(environment.nextRandom()))
         case .getSmpProcessorId: return result(UInt64(environment.cpu))
         case .getNumaNodeId: return result(0)
-        // Sockets: skbpf's packets carry none (`skb->sk` reads NULL, as on a received packet), so a
-        // verified program never gets here with one; NULL is the answer for anything else.
-        case .skFullsock, .tcpSock, .getListenerSock: return result(0)
+        // Sockets: the only one a program can hold is its packet's (`skb->sk`, a test run's).
+        case .skFullsock, .tcpSock, .getListenerSock:
+            guard let socket = skb.metadata.pointee.socket, r1 == UInt64(UInt(bitPattern: socket)) else {
+                return fault("R1 = 0x\(String(r1, radix: 16)) is not a socket")
+            }
+            switch helper {
+            case .skFullsock: return result(TestRunSocket.fullSocket(socket).map { UInt64(UInt(bitPattern: $0)) } ?? 0)
+            case .getListenerSock: return result(TestRunSocket.listenerSocket(socket).map { UInt64(UInt(bitPattern: $0)) } ?? 0)
+            default:
+                // Only a TCP stream socket has a struct bpf_tcp_sock, and skbpf makes none.
+                guard !TestRunSocket.isTCP(socket) else { return fault("bpf_tcp_sock: TCP sockets are not modelled") }
+                return result(0)
+            }
         case .tracePrintk:
             let formatSize = r2 & 0xffff_ffff  // fmt_size is a u32
             guard formatSize > 0, let format = memory(r1, formatSize, write: false) else {

@@ -48,8 +48,10 @@ public enum TestRunFrame {
     /// Loads `frame` (starting at the Ethernet header) into `skb` as the kernel prepares it for a
     /// program of `type`: protocol and pkt_type from the Ethernet header (`eth_type_trans` on
     /// loopback, whose address is all zeros), network header after it; tc programs see `data`
-    /// at the Ethernet header, socket filters at the network header.
-    public static func prepare(_ skb: SkBuff, frame: [UInt8], type: ProgramType, context: TestRunContext) throws(TestRunInputError) {
+    /// at the Ethernet header, socket filters at the network header. With `socket`, the packet
+    /// belongs to it as the kernel's test packets belong to their dummy socket (`skb->sk`).
+    public static func prepare(_ skb: SkBuff, frame: [UInt8], type: ProgramType, context: TestRunContext,
+                               socket: TestRunSocket? = nil) throws(TestRunInputError) {
         guard frame.count >= ethernetHeaderLength else {
             throw TestRunInputError("packet of \(frame.count) bytes is shorter than an Ethernet header (14)")
         }
@@ -65,6 +67,7 @@ public enum TestRunFrame {
         skb.etherType = etherType >= 0x600 ? etherType : (frame.count > 15 && frame[14] == 0xff && frame[15] == 0xff ? 0x0001 : 0x0004)
         skb.pull(ethernetHeaderLength)
         skb.resetNetworkHeader()
+        socket?.attach(to: skb)
         if type.isTrafficControl { skb.push(ethernetHeaderLength) }
         skb.ifindex = context.ifindex > 1 ? context.ifindex : loopbackIfindex
         skb.mark = context.mark
