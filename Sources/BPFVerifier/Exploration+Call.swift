@@ -109,11 +109,12 @@ extension Exploration {
         case .void: setRegister(0, .notInitialized)
         case .mapValueOrNull:
             guard let map = meta.map else { throw error("kernel subsystem misconfigured verifier") }
-            // An array lookup whose key the stack holds as zero bytes cannot fail (6.18 elides the
-            // NULL check then; not for keys clang stores as a 4-byte spill at fp-4, measured).
+            // An array lookup with a constant key below max_entries cannot fail: the kernel elides
+            // the NULL check (`can_elide_value_nullness`), for keys in zero bytes or a scalar spill.
             var value = RegisterState.pointer(.mapValue(index: map), maybeNull: true)
             let info = maps[map]
-            if (info.type == .array || info.type == .percpuArray), meta.constantKey == 0, info.maxEntries > 0 {
+            if id == .mapLookupElem, info.type == .array || info.type == .percpuArray, let key = meta.constantKey,
+               key < UInt64(info.maxEntries) {
                 value.maybeNull = false
             } else {
                 value.id = newID()
@@ -153,19 +154,21 @@ extension Exploration {
 
     /// The value of `size` (≤ 8) bytes the pointer addresses on the stack, when known.
     private func constantStackValue(_ pointer: RegisterState, size: Int) -> UInt64? {
-        guard case .stack(let frame) = pointer.type, size <= 8, let variable = pointer.bounds.constantValue else { return nil }
+        // get_constant_map_key: zero bytes from the key's first byte to the top of its slot, or a
+        // scalar spill covering exactly the key's bytes whose value is known (all 64 bits of it).
+        guard case .stack(let frame) = pointer.type, let variable = pointer.bounds.constantValue else { return nil }
         let offset = Int(pointer.offset) + Int(Int64(bitPattern: variable))
-        guard offset >= -512, offset + size <= 0 else { return nil }
-        let stack = state.frames[frame].stack
-        let (slot, _) = StackState.position(offset)
-        if let spilled = stack.slots[slot].spilled, spilled.isScalar, spilled.bounds.constantValue == 0, offset & 7 == 0 {
-            return 0
-        }
-        for byteOffset in offset..<(offset + size) {
-            let (s, byte) = StackState.position(byteOffset)
-            if stack.slots[s].kind(byte) != .zero { return nil }
-        }
-        return 0
+        guard offset >= -512, offset < 0 else { return nil }
+        let (slot, first) = StackState.position(offset)
+        let contents = state.frames[frame].stack.slots[slot]
+        var zeroBytes = 0
+        while first + zeroBytes < 8 && contents.kind(first + zeroBytes) == .zero { zeroBytes += 1 }
+        if zeroBytes >= size { return 0 }
+        guard let spilled = contents.spilled, spilled.isScalar, contents.kind(0) == .spill else { return nil }
+        var spillBytes = 0
+        while first + spillBytes < 8 && contents.kind(first + spillBytes) == .spill { spillBytes += 1 }
+        guard spillBytes == size else { return nil }
+        return spilled.bounds.constantValue
     }
 
     /// Marks every register and spill `matches` selects as unusable: an unknown scalar for a

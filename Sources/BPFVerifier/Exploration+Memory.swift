@@ -220,6 +220,9 @@ extension Exploration {
         let verb = isWrite ? "write to" : "read from"
         if variable {
             if options.strict { throw error("R\(regno) variable stack access prohibited for !root, var_off=\(pointer.bounds.tnum) off=\(base)") }
+            if pointer.bounds.smax >= Self.maxVariableOffset || pointer.bounds.smin <= -Self.maxVariableOffset {
+                throw error("invalid unbounded variable-offset \(verb) stack R\(regno)")
+            }
             if low < -512 || high + Int64(size) > 0 || pointer.bounds.smin == Int64.min {
                 throw error("invalid variable-offset \(isWrite ? "write to" : "read from") stack R\(regno) var_off=\(pointer.bounds.tnum) off=\(base) size=\(size)")
             }
@@ -249,7 +252,7 @@ extension Exploration {
                 return .unknownScalar
             }
             let value = write.scalar
-            let (slot, _) = StackState.position(Int(low))
+            let (slot, byteInSlot) = StackState.position(Int(low))
             if value.isPointer && size != 8 { throw error("invalid size of register spill") }
             if size == 8 {
                 if value.isScalar, value.bounds.constantValue == 0, case .immediate = write {
@@ -257,6 +260,30 @@ extension Exploration {
                 } else {
                     stack.slots[slot] = StackSlot(kinds: 0xffff, spilled: value)
                 }
+                return .unknownScalar
+            }
+            // A narrower scalar spill at the start of a slot (`save_register_state` with its size):
+            // a register, or a non-zero immediate; the slot keeps the whole value (a fill of the
+            // same width gets it back, and a constant key there is a constant), the bytes it does
+            // not cover stay zero or unwritten, else become misc.
+            var isSpill = false
+            if byteInSlot == 0, value.isScalar {
+                if case .register = write { isSpill = true }
+                if case .immediate(let imm) = write, imm != 0 { isSpill = true }
+            }
+            if isSpill {
+                var spilled = value
+                if !Self.fits(value.bounds, bytes: size) { spilled.id = 0 }  // a narrowing spill breaks the link
+                var contents = stack.slots[slot]
+                for byte in 0..<8 {
+                    if byte < size {
+                        contents.setKind(byte, .spill)
+                    } else if contents.kind(byte) == .spill {
+                        contents.setKind(byte, .misc)
+                    }
+                }
+                contents.spilled = spilled
+                stack.slots[slot] = contents
                 return .unknownScalar
             }
             // A narrower write: the bytes become misc (zero for a known zero), a spill there is gone.
@@ -281,16 +308,33 @@ extension Exploration {
             }
             return .unknownScalar
         }
-        let (slot, _) = StackState.position(Int(low))
+        let (slot, byteInSlot) = StackState.position(Int(low))
         let contents = stack.slots[slot]
-        if let spilled = contents.spilled, contents.kinds == 0xffff {
-            if size == 8 { return spilled }
+        // check_stack_read_fixed_off: a slot whose first byte is a spill holds a register.
+        if let spilled = contents.spilled, contents.kind(0) == .spill {
+            var spillSize = 1
+            while spillSize < 8 && contents.kind(spillSize) == .spill { spillSize += 1 }
+            if size == 8 && spillSize == 8 { return spilled }
             guard spilled.isScalar else { throw error("invalid size of register fill") }
-            if let constant = spilled.bounds.constantValue {
-                let shift = UInt64((Int(low) - (Int(low) & ~7)) * 8)
-                let mask: UInt64 = (1 << UInt64(size * 8)) - 1
-                return .constant((constant >> shift) & mask)
+            if size <= spillSize && byteInSlot == 0 {
+                // The register comes back (the load narrows it); a narrowing fill is no copy.
+                var filled = spilled
+                if !Self.fits(spilled.bounds, bytes: size) { filled.id = 0 }
+                return filled
             }
+            // Anything else reads the bytes: all of a zero spill or all zero bytes are 0.
+            var spillBytes = 0, zeroBytes = 0
+            for byteOffset in low..<(low + Int64(size)) {
+                let (s, byte) = StackState.position(Int(byteOffset))
+                switch stack.slots[s].kind(byte) {
+                case .spill: spillBytes += 1
+                case .zero: zeroBytes += 1
+                case .misc: break
+                case .invalid:
+                    if options.strict { throw error("invalid read from stack off \(low)+\(byteOffset - low) size \(size)") }
+                }
+            }
+            if (spillBytes == size && spilled.bounds.constantValue == 0) || zeroBytes == size { return .constant(0) }
             return .unknownScalar
         }
         var allZero = true
@@ -307,6 +351,12 @@ extension Exploration {
             }
         }
         return allZero ? .constant(0) : .unknownScalar
+    }
+
+    /// True when every value `bounds` allows fits in `bytes` bytes (`get_reg_width`), so a spill
+    /// or fill of that width loses nothing.
+    static func fits(_ bounds: ScalarBounds, bytes: Int) -> Bool {
+        bytes >= 8 || bounds.umax < (1 << UInt64(bytes * 8))
     }
 
     /// Checks that a helper may read (or, with `write`, fill) `size` bytes at `pointer` (`check_helper_mem_access`),

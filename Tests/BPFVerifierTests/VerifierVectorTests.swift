@@ -82,8 +82,6 @@ struct VerifierVectorTests {
         "bounded_loop_masked_len.s --strict": "as bounded_loop_100.s",
         "loop_masked_bound.s --strict": "as bounded_loop_100.s",
         "stack_var_index_linked_plus_const.s": "scalars linked with a constant offset (r2 = r3 + 1) are not tracked yet",
-        "array_const_key3_spill_fp8_no_check.c": "NULL elision for non-zero keys held as 4-byte spills is not modelled",
-        "array_const_key3_spill_fp8_no_check.c --strict": "as above",
     ]
 
     @Test func thereAreEnoughVectors() {
