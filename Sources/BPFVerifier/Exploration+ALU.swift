@@ -44,7 +44,21 @@ extension Exploration {
         if destination.isScalar && operand.isScalar {
             var result = ScalarBounds.apply(Self.scalarOperation(op, signed: signed), destination.bounds, operand.bounds, is64: is64)
             result.sync()
-            setRegister(d, .scalar(result))
+            var value = RegisterState.scalar(result)
+            // A linked scalar plus or minus a constant stays linked, the constant remembered (one
+            // only, within s32); any other operation breaks the link.
+            if op == .add || op == .sub, destination.id != 0, destination.id & RegisterState.addConstFlags == 0,
+               let constant = operand.bounds.constantValue {
+                let wide = Int64(bitPattern: constant)
+                var delta: Int64? = is64 ? (Int64(Int32.min)...Int64(Int32.max) ~= wide ? wide : nil)
+                                         : Int64(Int32(truncatingIfNeeded: constant))
+                if op == .sub, let d = delta { delta = d == Int64(Int32.min) ? nil : -d }
+                if let delta {
+                    value.id = destination.id | (is64 ? RegisterState.addConstFlag : RegisterState.addConst32Flag)
+                    value.offset = Int32(delta)
+                }
+            }
+            setRegister(d, value)
             return
         }
         try pointerArithmetic(d, s, destination, operand, op, is64: is64, sourceIsRegister: source == .register)
@@ -53,9 +67,9 @@ extension Exploration {
     private func move(into d: Int, from s: Int, _ operand: RegisterState, source: OperandSource, is64: Bool) throws(VerificationError) {
         if is64 {
             var copy = operand
-            if source == .register && copy.isScalar && copy.id == 0 && copy.bounds.constantValue == nil {
+            if source == .register, copy.isScalar {
                 // Link the two registers: a bound later found for one holds for the other.
-                copy.id = newID()
+                copy = linkedForCopy(copy)
                 setRegister(s, copy)
             }
             setRegister(d, copy)
@@ -66,7 +80,28 @@ extension Exploration {
             setRegister(d, .scalar(.unsignedRange(0, UInt64(UInt32.max))))
             return
         }
+        // A 32-bit copy of a value that fits 32 bits is the value itself, and stays linked.
+        if source == .register, Self.fits(operand.bounds, bytes: 4) {
+            let copy = linkedForCopy(operand)
+            setRegister(s, copy)
+            setRegister(d, copy)
+            return
+        }
         setRegister(d, .scalar(operand.bounds.zeroExtendedFrom32()))
+    }
+
+    /// `assign_scalar_id_before_mov`: the scalar a copy (a move, a spill) will share. A register
+    /// already ahead of its link by a constant starts a link of its own (links do not chain); an
+    /// unlinked unknown one gets an id, so a bound later found for either copy holds for both.
+    func linkedForCopy(_ value: RegisterState) -> RegisterState {
+        guard value.isScalar else { return value }
+        var linked = value
+        if linked.id & RegisterState.addConstFlags != 0 {
+            linked.id = 0
+            linked.offset = 0
+        }
+        if linked.id == 0 && linked.bounds.constantValue == nil { linked.id = newID() }
+        return linked
     }
 
     func stepMoveSignExtend(_ insn: Instruction, fromBits: Int, is64: Bool) throws(VerificationError) {

@@ -66,19 +66,37 @@ extension Exploration {
         }
     }
 
-    /// Puts refined scalar bounds into register `r` and every register or spill linked to it.
+    /// Puts refined scalar bounds into register `r` and every register or spill linked to it
+    /// (`sync_linked_regs`): the same bounds, or shifted by the constant two linked registers are
+    /// apart.
     private func apply(_ bounds: ScalarBounds, to r: Int, _ original: RegisterState, in target: inout VerifierState) {
         var value = original
         value.bounds = bounds
         target.current.registers[r] = value
         guard original.id != 0 else { return }
+        let currentFrame = target.frames.count - 1
+        func linked(_ other: RegisterState) -> ScalarBounds? {
+            guard other.isScalar, other.baseID == original.baseID else { return nil }
+            let flags = RegisterState.addConstFlags
+            let bothPlain = (other.id | original.id) & flags == 0
+            if bothPlain || (other.offset == original.offset && other.id & flags == original.id & flags) { return bounds }
+            // Only a 64-bit link can be undone: a value known from a zero-extended 32-bit sum
+            // says nothing exact about the 64-bit value it came from.
+            if original.id & RegisterState.addConst32Flag != 0 { return nil }
+            let delta = Int64(other.offset) - Int64(original.offset)
+            // The 32-bit link is the 32-bit sum, zero-extended.
+            var shifted = ScalarBounds.apply(.add, bounds, .constant(UInt64(bitPattern: delta)),
+                                             is64: other.id & RegisterState.addConst32Flag == 0)
+            shifted.sync()
+            return shifted
+        }
         for f in target.frames.indices {
-            for i in 0..<11 where target.frames[f].registers[i].isScalar && target.frames[f].registers[i].id == original.id {
-                target.frames[f].registers[i].bounds = bounds
+            for i in 0..<11 where !(f == currentFrame && i == r) {
+                if let refined = linked(target.frames[f].registers[i]) { target.frames[f].registers[i].bounds = refined }
             }
             for slot in 0..<StackState.slotCount {
-                if var spilled = target.frames[f].stack.slots[slot].spilled, spilled.isScalar, spilled.id == original.id {
-                    spilled.bounds = bounds
+                if var spilled = target.frames[f].stack.slots[slot].spilled, let refined = linked(spilled) {
+                    spilled.bounds = refined
                     target.frames[f].stack.slots[slot].spilled = spilled
                 }
             }

@@ -37,7 +37,16 @@ extension Exploration {
     func stepStore(_ insn: Instruction, size: AccessSize, source: OperandSource) throws(VerificationError) {
         let d = Int(insn.dst)
         let pointer = try read(d)
-        let value: StoredValue = source == .register ? .register(try read(Int(insn.src))) : .immediate(insn.imm)
+        var value: StoredValue = source == .register ? .register(try read(Int(insn.src))) : .immediate(insn.imm)
+        // A scalar spilled at a slot's start shares a link with the register it came from.
+        if case .register(let stored) = value, stored.isScalar, case .stack = pointer.type,
+           let variable = pointer.bounds.constantValue,
+           (Int64(pointer.offset) + Int64(bitPattern: variable) + Int64(insn.offset)) & 7 == 0,
+           Self.fits(stored.bounds, bytes: size.byteCount) {
+            let linked = linkedForCopy(stored)
+            setRegister(Int(insn.src), linked)
+            value = .register(linked)
+        }
         if source == .immediate, pointer.type == .context {
             // BPF_ST into the context is refused the same way as STX for fields that cannot be written.
         }
@@ -317,8 +326,13 @@ extension Exploration {
             if size == 8 && spillSize == 8 { return spilled }
             guard spilled.isScalar else { throw error("invalid size of register fill") }
             if size <= spillSize && byteInSlot == 0 {
-                // The register comes back (the load narrows it); a narrowing fill is no copy.
+                // The register comes back (the load narrows it); a narrowing fill is no copy, a
+                // 4-byte fill of a 4-byte spill is one.
                 var filled = spilled
+                if size == 4 && spillSize == 4 && Self.fits(spilled.bounds, bytes: 4) {
+                    filled = linkedForCopy(spilled)
+                    stack.slots[slot].spilled = filled
+                }
                 if !Self.fits(spilled.bounds, bytes: size) { filled.id = 0 }
                 return filled
             }

@@ -81,7 +81,6 @@ struct VerifierVectorTests {
         "bounded_loop_const_10.s --strict": "as bounded_loop_100.s",
         "bounded_loop_masked_len.s --strict": "as bounded_loop_100.s",
         "loop_masked_bound.s --strict": "as bounded_loop_100.s",
-        "stack_var_index_linked_plus_const.s": "scalars linked with a constant offset (r2 = r3 + 1) are not tracked yet",
     ]
 
     @Test func thereAreEnoughVectors() {

@@ -46,13 +46,24 @@ public struct RegisterState: Hashable, Sendable {
     public var type: RegisterType
     /// `PTR_MAYBE_NULL`: a map value or ring buffer record not yet checked against NULL.
     public var maybeNull: Bool = false
-    /// Fixed offset of a pointer.
+    /// Fixed offset of a pointer; for a linked scalar (``addConstFlag``), the constant it is ahead of
+    /// the register it is linked to (`reg->off`).
     public var offset: Int32 = 0
     /// Scalar value, or the variable offset of a pointer.
     public var bounds: ScalarBounds
     /// Groups registers that are copies of one value: a NULL check, a packet range proof or a
     /// scalar bound found for one applies to all (`reg->id`). 0: none.
     public var id: UInt32 = 0
+    /// `BPF_ADD_CONST64`, in a scalar's ``id``: the register is a linked scalar plus the constant
+    /// in ``offset`` (`r2 = r3; r2 += 1` keeps r2 linked to r3, one apart).
+    public static let addConstFlag: UInt32 = 1 << 31
+    /// `BPF_ADD_CONST32`: the same after a 32-bit add or subtract (`w2 += 1`): the linked value
+    /// plus the constant, zero-extended from 32 bits.
+    public static let addConst32Flag: UInt32 = 1 << 30
+    /// Either flag.
+    public static let addConstFlags: UInt32 = addConstFlag | addConst32Flag
+    /// The id without the flags: registers with the same base id are linked.
+    var baseID: UInt32 { id & ~Self.addConstFlags }
     /// The reference a ring buffer record holds (`ref_obj_id`); 0: none.
     public var referenceID: UInt32 = 0
     /// Packet pointers: bytes from the pointer (fixed offset included) proven inside the packet

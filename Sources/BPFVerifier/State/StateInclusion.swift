@@ -94,6 +94,10 @@ enum StateInclusion {
         switch old.type {
         case .notInitialized: return true
         case .scalar:
+            // A linked scalar plus a constant must be the same constant ahead in both.
+            let flags = RegisterState.addConstFlags
+            if old.id & flags != current.id & flags { return false }
+            if old.id & flags != 0 && old.offset != current.offset { return false }
             return old.bounds.includes(current.bounds) && (old.id == 0 || ids.match(old.id, current.id))
         case .packet, .packetMeta:
             return old.offset == current.offset && old.range <= current.range && old.bounds.includes(current.bounds)

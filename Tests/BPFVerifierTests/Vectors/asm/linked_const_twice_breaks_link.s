@@ -1,0 +1,18 @@
+# what: r2 = r3 + 1 + 1: a second constant breaks the link, so checking r3 <= 13 does not bound r2
+# type: tc
+
+r4 = 0
+*(u64 *)(r10 - 16) = r4
+*(u64 *)(r10 - 8) = r4
+r0 = 0
+r3 = *(u32 *)(r1 + 0)
+r2 = r3
+r2 += 1
+r2 += 1
+if r3 > 13 goto out
+r4 = r10
+r4 += -16
+r4 += r2
+r0 = *(u8 *)(r4 + 0)
+out:
+exit
