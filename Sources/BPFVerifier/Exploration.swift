@@ -320,6 +320,7 @@ final class Exploration {
     /// Unfinished states are looked up by signature, not scanned: in a loop every iteration
     /// leaves one per prune point, and scanning them all made the walk quadratic in iterations.
     private func visit() throws(VerificationError) -> Bool {
+        clearSingularScalarIDs()
         let live = liveness.liveIn[index]
         let signature = StateInclusion.signature(state, liveRegisters: live)
         if let candidates = unfinished[LoopKey(index: index, signature: signature)],
@@ -368,6 +369,51 @@ final class Exploration {
         liveStates += 1
         peakStates = max(peakStates, liveStates)
         return false
+    }
+
+    /// `clear_singular_ids`: a scalar link that no other register or spill shares links nothing;
+    /// dropping it keeps states that differ only by such leftovers comparable.
+    private func clearSingularScalarIDs() {
+        // Called at every prune point: the ids go in a stack buffer, counted by a scan (a state
+        // holds a handful of links at most), so nothing is allocated.
+        let capacity = state.frames.count * (11 + StackState.slotCount)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: capacity) { ids in
+            var n = 0
+            for frame in state.frames {
+                for r in 0..<11 where frame.registers[r].isScalar && frame.registers[r].id != 0 {
+                    ids[n] = frame.registers[r].baseID
+                    n += 1
+                }
+                // Slots below the frame's depth were never written.
+                for slot in 0..<min(StackState.slotCount, (frame.stack.depth + 7) / 8) {
+                    if let spilled = frame.stack.slots[slot].spilled, spilled.isScalar, spilled.id != 0 {
+                        ids[n] = spilled.baseID
+                        n += 1
+                    }
+                }
+            }
+            guard n > 0 else { return }
+            func isSingular(_ id: UInt32) -> Bool {
+                var seen = 0
+                for i in 0..<n where ids[i] == id {
+                    seen += 1
+                    if seen > 1 { return false }
+                }
+                return true
+            }
+            func clear(_ r: inout RegisterState) {
+                guard r.isScalar, r.id != 0, isSingular(r.baseID) else { return }
+                r.id = 0
+                r.offset = 0
+            }
+            for f in state.frames.indices {
+                for r in 0..<11 where state.frames[f].registers[r].id != 0 { clear(&state.frames[f].registers[r]) }
+                for slot in 0..<min(StackState.slotCount, (state.frames[f].stack.depth + 7) / 8)
+                where state.frames[f].stack.slots[slot].spilled?.id ?? 0 != 0 {
+                    clear(&state.frames[f].stack.slots[slot].spilled!)
+                }
+            }
+        }
     }
 
     // MARK: - Registers
