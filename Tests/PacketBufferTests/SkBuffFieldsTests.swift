@@ -40,6 +40,7 @@ import Testing
         skb.checksumOffset = 16
         skb.wireLength = 17
         skb.setProgramControlBlockWord(4, 18)
+        skb.metadata.pointee.socket = UnsafeMutableRawPointer(bitPattern: 0x1000)  // only stored, never read here
     }
 
     @Test func everyFieldCanBeSetAndResetClearsThemAll() {
