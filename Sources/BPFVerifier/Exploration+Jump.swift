@@ -36,6 +36,7 @@ extension Exploration {
         }
 
         if let taken = ScalarBounds.branchTaken(comparison, left.bounds, right.bounds, is32: is32) {
+            try pushSpeculative(taken ? index + 1 : target, d: d, s: s, source: source)
             return taken ? .jump(to: target) : .next
         }
         let takenRefined = ScalarBounds.refine(comparison, left.bounds, right.bounds, is32: is32)
@@ -64,6 +65,17 @@ extension Exploration {
             // Contradictory bounds: the path cannot happen at all.
             return .pathEnd
         }
+    }
+
+    /// `sanitize_speculative_path`: where a branch's direction is known, an unprivileged loader
+    /// also walks the other way, speculatively, with the compared registers unknown.
+    private func pushSpeculative(_ target: Int, d: Int, s: Int, source: OperandSource) throws(VerificationError) {
+        guard options.strict else { return }
+        var speculative = state
+        speculative.isSpeculative = true
+        speculative.current.registers[d] = .unknownScalar
+        if source == .register { speculative.current.registers[s] = .unknownScalar }
+        try push(speculative, at: target)
     }
 
     /// Puts refined scalar bounds into register `r` and every register or spill linked to it
@@ -144,8 +156,14 @@ extension Exploration {
         let (pointer, other) = left.isPointer ? (left, right) : (right, left)
         if pointer.isNeverNull, other.isScalar, let constant = other.bounds.constantValue,
            (is32 ? constant & 0xffff_ffff : constant) == 0 {
-            if comparison == .eq { return .next }
-            if comparison == .ne { return .jump(to: target) }
+            if comparison == .eq {
+                try pushSpeculative(target, d: d, s: s, source: source)
+                return .next
+            }
+            if comparison == .ne {
+                try pushSpeculative(index + 1, d: d, s: s, source: source)
+                return .jump(to: target)
+            }
         }
         // Packet range checks: pkt vs pkt_end, pkt_meta vs pkt, in either order.
         guard !is32, source == .register else { return nil }

@@ -170,7 +170,16 @@ final class Exploration {
             case .jump, .jumpAlways, .call, .callRegister, .exit: jumpsProcessed += 1
             default: break
             }
-            let outcome = try step()
+            let outcome: StepOutcome
+            do {
+                outcome = try step()
+            } catch {
+                // do_check: on a speculative path the kernel fences the instruction and ends the path.
+                guard state.isSpeculative, error.endsSpeculativePathOnly else { throw error }
+                finishPath()
+                guard popPending() else { return }
+                continue
+            }
             if options.keepsLog { log.append(instructionLine(logged) + "; " + touchedText(logged)) }
             switch outcome {
             case .next: index += 1
@@ -274,7 +283,9 @@ final class Exploration {
     /// Queues the other side of a branch.
     func push(_ other: VerifierState, at target: Int) throws(VerificationError) {
         guard pending.count < Self.pendingLimit else {
-            throw error("The sequence of \(pending.count) jumps is too complex.")
+            var refusal = error("The sequence of \(pending.count) jumps is too complex.")
+            refusal.endsSpeculativePathOnly = false
+            throw refusal
         }
         pending.append(PendingPath(state: other, index: target, parent: currentParent, from: index))
         currentParent?.branches += 1

@@ -16,6 +16,9 @@ public struct VerificationError: Error, Sendable, CustomStringConvertible {
     public var sourceLocation: SourceLocation?
     /// The state trace up to the violation, when a log was asked for.
     public var log: [String] = []
+    /// False for the errors that stop verification even on a speculative path (complexity
+    /// limits): the others are the kernel's EACCES/EINVAL, which only end such a path.
+    var endsSpeculativePathOnly = true
 
     public init(instructionIndex: Int?, slotIndex: Int?, message: String, hint: String? = nil, state: String? = nil) {
         self.instructionIndex = instructionIndex

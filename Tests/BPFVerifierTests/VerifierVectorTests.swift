@@ -76,12 +76,7 @@ struct VerifierVectorTests {
     }
 
     /// Where skbpf's verdict is knowingly not the kernel's yet, and why ("NAME" or "NAME --strict").
-    static let knownDifferences: [String: String] = [
-        "bounded_loop_100.s --strict": "an unprivileged loader's speculative-path exploration makes loops too costly; not modelled",
-        "bounded_loop_const_10.s --strict": "as bounded_loop_100.s",
-        "bounded_loop_masked_len.s --strict": "as bounded_loop_100.s",
-        "loop_masked_bound.s --strict": "as bounded_loop_100.s",
-    ]
+    static let knownDifferences: [String: String] = [:]
 
     @Test func thereAreEnoughVectors() {
         #expect(Self.vectors.count >= 300)

@@ -206,11 +206,15 @@ if [ "$SOAK_SECONDS" -gt 0 ]; then
   sleep $((SOAK_SECONDS / 4)); rss1=$(awk '/VmRSS/ {print $2}' /proc/$ENGINE_PID/status)
   wait $T1 $T2 $T3
   rss2=$(awk '/VmRSS/ {print $2}' /proc/$ENGINE_PID/status)
-  sent_into_a=$(( $(kernel_tx $NA tunA) - before ))
   stop; status=$?
+  # Counted after the stop: a straggler of the flows (a retransmission, iperf3's teardown) may
+  # still reach tunA between the clients' end and the stop; it is read or left queued, never
+  # read without being sent.
+  sent_into_a=$(( $(kernel_tx $NA tunA) - before ))
   rx=$(json_field '[x for x in d["devices"] if x["name"]=="tunA"][0]["rx_packets"]')
   total=$(json_field 'd["packets"]')
-  if [ $status = 0 ] && [ "$(json_field 'd["totals"]["adds_up"]')" = True ] && [ "$rx" = "$sent_into_a" ] && [ $((rss2 - rss1)) -lt 4096 ]; then
+  if [ $status = 0 ] && [ "$(json_field 'd["totals"]["adds_up"]')" = True ] && [ "$rx" -le "$sent_into_a" ] \
+     && [ $((sent_into_a - rx)) -le 16 ] && [ $((rss2 - rss1)) -lt 4096 ]; then
     pass "soak ${SOAK_SECONDS}s: $total packets, RSS $rss1 -> $rss2 KB, totals add up, read $rx of $sent_into_a"
   else fail "soak: exit $status, RSS $rss1 -> $rss2 KB, read $rx of $sent_into_a"; fi
 fi

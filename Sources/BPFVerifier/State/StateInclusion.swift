@@ -8,6 +8,8 @@ enum StateInclusion {
     static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16,
                          decidingRegisters: UInt16 = 0x7ff, liveSlots: UInt64 = .max) -> Bool {
         guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
+        // A speculative path proves nothing about a real one.
+        if old.isSpeculative && !current.isSpeculative { return false }
         var ids = IDMap()
         let innermost = old.frames.count - 1
         // Registers of every frame first (cheap, and where states usually differ), then stacks.
@@ -37,6 +39,7 @@ enum StateInclusion {
     /// explored state equal to the current one means the loop makes no progress).
     static func equal(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16) -> Bool {
         guard old.frames.count == current.frames.count, old.references == current.references else { return false }
+        if old.isSpeculative && !current.isSpeculative { return false }
         for f in old.frames.indices {
             let a = old.frames[f], b = current.frames[f]
             guard a.callSite == b.callSite else { return false }

@@ -24,6 +24,10 @@ struct VerifierState: Hashable, Sendable {
     /// frame's registers it turned from packet pointers into unknowns and nothing has written
     /// since: only for the hint when one of them is used as a pointer. Not compared by pruning.
     var packetChange: PacketChange?
+    /// A path only speculative execution takes (`speculative`): an unprivileged loader walks the
+    /// way a branch cannot go, as the CPU may, with the compared registers unknown. Errors on it
+    /// end the path instead of refusing the program; it never prunes a real path.
+    var isSpeculative = false
 
     struct PacketChange: Hashable, Sendable {
         var instructionIndex: Int
