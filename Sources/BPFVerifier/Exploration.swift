@@ -500,7 +500,47 @@ final class Exploration {
         for r in 0..<11 where registers & (1 << UInt16(r)) != 0 && register(r).type != .notInitialized {
             parts.append("R\(r)=\(RegisterText.describe(register(r)))")
         }
+        // The stack slot a load, store or atomic went through (the kernel's scratched slots).
+        var base: Int?
+        switch kinds[i] {
+        case .load: base = Int(insn.src)
+        case .store, .atomic: base = Int(insn.dst)
+        default: break
+        }
+        if let base, case .stack(let frame) = register(base).type, let variable = register(base).bounds.constantValue {
+            let offset = Int(register(base).offset) + Int(Int64(bitPattern: variable)) + Int(insn.offset)
+            if offset >= -512 && offset < 0, let text = Self.slotText(state.frames[frame].stack, slot: StackState.position(offset).slot) {
+                parts.append(text)
+            }
+        }
         return parts.joined(separator: " ")
+    }
+
+    /// A stack slot as the kernel's log prints it: `fp-8=0`, `fp-24=fp0`, `fp-16=???m????` (a
+    /// character a byte, from the slot's top: `?` unwritten, `m` misc, `0` zero, `r` spill), or
+    /// `fp-8=????5` (a 4-byte spill under 4 unwritten bytes); nil for a slot never written.
+    static func slotText(_ stack: StackState, slot: Int) -> String? {
+        let contents = stack.slots[slot]
+        let name = "fp-\((slot + 1) * 8)="
+        func char(_ byte: Int) -> Character {
+            switch contents.kind(byte) {
+            case .invalid: "?"
+            case .misc: "m"
+            case .zero: "0"
+            case .spill: "r"
+            }
+        }
+        if let spilled = contents.spilled, contents.kind(0) == .spill {
+            var prefix = ""
+            var byte = 7
+            while byte > 0 && contents.kind(byte) != .spill {
+                prefix.append(char(byte))
+                byte -= 1
+            }
+            return name + prefix + RegisterText.describe(spilled)
+        }
+        guard contents.kinds != 0 else { return nil }
+        return name + String((0..<8).reversed().map(char))
     }
 
     /// The kernel's closing line: `processed 17 insns (limit 1000000) max_states_per_insn 0 …`.
@@ -537,6 +577,9 @@ final class Exploration {
         var parts = [String]()
         for (r, value) in frame.registers.enumerated() where value.type != .notInitialized {
             parts.append("R\(r)=\(RegisterText.describe(value))")
+        }
+        for slot in 0..<min(StackState.slotCount, (frame.stack.depth + 7) / 8) {
+            if let text = Self.slotText(frame.stack, slot: slot) { parts.append(text) }
         }
         return (state.depth > 0 ? "frame\(state.depth): " : "") + parts.joined(separator: " ")
     }

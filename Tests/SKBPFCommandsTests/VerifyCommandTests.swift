@@ -174,6 +174,8 @@ struct VerifyCommandTests {
         }
         #expect(lines.contains { $0.hasPrefix("4: (07) r2 += ") && $0.hasSuffix("; R2=pkt(off=14,r=0)") })
         #expect(lines.contains { $0.hasPrefix("5: (2d) if r2 > r8 goto ") && $0.hasSuffix("; R2=pkt(off=14,r=14) R8=pkt_end()") })
+        // The stack slot a store went through, as the kernel prints it.
+        #expect(lines.contains { $0.hasPrefix("11: (7b) *(u64 *)(r10 ") && $0.hasSuffix("; R4=0 R10=fp0 fp-8=0") })
         // Every path, as level 2 logs them: a branch taken later starts with `from <jump> to <target>:`.
         let accepted = try CommandRunner.run(["verify", "Programs/build/classifier.o", "--log"]).standardOutput
             .split(separator: "\n").map(String.init)
