@@ -12,8 +12,9 @@ public import BPFABI
 //   update(key, value, flags:, cpu:) -> 0/-e   update(key:value:flags:) throws(MapError)
 //   delete(key, cpu:) -> 0/-e                  delete(key:), nextKey(after:), entries()
 //
-// Maps are not thread-safe: one operation at a time (the workers of a datapath share a map only
-// under a lock of their own).
+// Maps are not thread-safe by default: one operation at a time. A set shared by several datapath
+// workers (`MapSet.share(amongWorkers:)`) makes its hash and LRU maps lock every operation
+// (HashMap+Locking.swift); array values race as in the kernel.
 
 /// A BPF map: its definition, the helper-path operations programs call, and the user-space API.
 ///

@@ -1,4 +1,5 @@
 public import BPFABI
+import Synchronization
 
 /// `BPF_MAP_TYPE_HASH`, `PERCPU_HASH`, `LRU_HASH` and `LRU_PERCPU_HASH`: keys of `key_size` bytes
 /// to values, in `max_entries` preallocated elements, as kernel/bpf/hashtab.c keeps them.
@@ -44,11 +45,17 @@ public final class HashMap: BPFMap {
     let freeStack: UnsafeMutablePointer<Int32>
     let state: UnsafeMutablePointer<HashState>
     let lru: LRUState
+    /// Serialises the operations while several workers share the map (``HashState/isShared``);
+    /// the kernel takes a bucket lock for the same reason. A `let`: no exclusivity check.
+    let lock = Mutex<Void>(())
 
     /// Mutable counters, behind a pointer: a stored `var` of a class costs an exclusivity check per access.
     struct HashState {
         var count = 0
         var freeCount = 0
+        /// Set once, before the workers start (``MapSet/share(amongWorkers:)``): only then are
+        /// operations locked, so a single-threaded datapath pays nothing.
+        var isShared = false
     }
 
     /// `max_entries` as the kernel keeps it: `BPF_F_NO_COMMON_LRU` rounds it to a multiple of the
@@ -348,6 +355,12 @@ public final class HashMap: BPFMap {
     /// `htab_map_lookup_elem()` and kin; LRU maps set the element's reference bit, as
     /// `htab_lru_map_lookup_elem()` does for programs.
     public override func lookup(_ key: UnsafeRawPointer, cpu: Int) -> UnsafeMutableRawPointer? {
+        // The pointer outlives the lock, as it outlives the kernel's RCU section: elements are
+        // preallocated and never freed, so it stays valid; its bytes race like the kernel's.
+        locked { lookupUnlocked(key, cpu: cpu) }
+    }
+
+    func lookupUnlocked(_ key: UnsafeRawPointer, cpu: Int) -> UnsafeMutableRawPointer? {
         let e = find(key, hash: hashOf(key))
         guard e >= 0 else { return nil }
         if isLRU { lru.nodes[Int(e)].ref = 1 }
@@ -355,6 +368,10 @@ public final class HashMap: BPFMap {
     }
 
     public override func update(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64, cpu: Int) -> Int {
+        locked { updateUnlocked(key, value, flags: flags, cpu: cpu) }
+    }
+
+    func updateUnlocked(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64, cpu: Int) -> Int {
         switch kind {
         case .hash: updateHash(key, value, flags: flags)
         case .perCPU: updatePerCPU(key, value, flags: flags, cpu: cpu, allCPUs: false)
@@ -365,6 +382,10 @@ public final class HashMap: BPFMap {
 
     /// `htab_map_delete_elem()` / `htab_lru_map_delete_elem()`.
     public override func delete(_ key: UnsafeRawPointer, cpu: Int) -> Int {
+        locked { deleteUnlocked(key, cpu: cpu) }
+    }
+
+    func deleteUnlocked(_ key: UnsafeRawPointer, cpu: Int) -> Int {
         let e = find(key, hash: hashOf(key))
         guard e >= 0 else { return MapErrno.enoent.helperResult }
         unlink(e)
@@ -389,6 +410,10 @@ public final class HashMap: BPFMap {
     /// `bpf_map_copy_value()`: LRU elements are not marked used (user-space walks must not disturb
     /// eviction); per-CPU maps copy every CPU's value.
     override func userLookup(_ key: UnsafeRawPointer, into value: UnsafeMutableRawPointer) -> Int {
+        locked { userLookupUnlocked(key, into: value) }
+    }
+
+    func userLookupUnlocked(_ key: UnsafeRawPointer, into value: UnsafeMutableRawPointer) -> Int {
         let e = find(key, hash: hashOf(key))
         guard e >= 0 else { return MapErrno.enoent.helperResult }
         if !isPerCPU {
@@ -402,11 +427,14 @@ public final class HashMap: BPFMap {
     }
 
     override func userUpdate(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64) -> Int {
-        switch kind {
-        case .hash: updateHash(key, value, flags: flags)
-        case .perCPU: updatePerCPU(key, value, flags: flags, cpu: userCPU, allCPUs: true)
-        case .lru: updateLRU(key, value, flags: flags, cpu: userCPU)
-        case .lruPerCPU: updateLRUPerCPU(key, value, flags: flags, cpu: userCPU, allCPUs: true)
+        let cpu = userCPU
+        return locked {
+            switch kind {
+            case .hash: updateHash(key, value, flags: flags)
+            case .perCPU: updatePerCPU(key, value, flags: flags, cpu: cpu, allCPUs: true)
+            case .lru: updateLRU(key, value, flags: flags, cpu: cpu)
+            case .lruPerCPU: updateLRUPerCPU(key, value, flags: flags, cpu: cpu, allCPUs: true)
+            }
         }
     }
 
@@ -415,6 +443,10 @@ public final class HashMap: BPFMap {
     /// `htab_map_get_next_key()`: the next element in the key's bucket, else the first element of
     /// the next non-empty bucket; from the start when the key is absent.
     override func userNextKey(after key: UnsafeRawPointer?, into next: UnsafeMutableRawPointer) -> Int {
+        locked { userNextKeyUnlocked(after: key, into: next) }
+    }
+
+    func userNextKeyUnlocked(after key: UnsafeRawPointer?, into next: UnsafeMutableRawPointer) -> Int {
         var bucket = 0
         if let key {
             let hash = hashOf(key)
