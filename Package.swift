@@ -30,6 +30,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         .target(name: "BPFISA", swiftSettings: strictSettings),
@@ -39,7 +40,8 @@ let package = Package(
         .target(name: "ClassicBPF", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(name: "BPFVerifier", dependencies: ["BPFISA", "BPFABI"], swiftSettings: strictSettings),
         .target(
-            name: "BPFVM", dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer"],
+            name: "BPFVM",
+            dependencies: ["BPFISA", "BPFABI", "BPFVerifier", "PacketBuffer", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: strictSettings),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "CLinuxShims"),

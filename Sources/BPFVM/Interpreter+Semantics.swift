@@ -1,3 +1,4 @@
+import Atomics
 import PacketBuffer
 
 // RFC 9669 arithmetic where Swift would trap: division by zero gives 0, modulo by zero keeps
@@ -76,46 +77,72 @@ extension Interpreter {
 
     /// Performs an atomic read-modify-write whose address was already checked.
     /// Fetching forms put the old value in src (cmpxchg: in r0); 32-bit forms zero-extend it.
+    ///
+    /// Truly atomic (sequentially consistent, as the kernel's fetch forms are fully ordered):
+    /// datapath workers on several threads may run it on one map value at once. A misaligned
+    /// address (only an unverified program can make one) falls back to a plain read and write.
     @inline(never)
     static func atomic(_ code: OpCode, _ p: UnsafeMutableRawPointer, _ r: UnsafeMutablePointer<UInt64>, _ s: Int) {
         if atomicSize(code) == 4 {
-            let old = p.loadUnaligned(as: UInt32.self)
             let operand = UInt32(truncatingIfNeeded: r[s])
-            var new = old
-            switch code {
-            case .atomicAdd32, .atomicFetchAdd32: new = old &+ operand
-            case .atomicOr32, .atomicFetchOr32: new = old | operand
-            case .atomicAnd32, .atomicFetchAnd32: new = old & operand
-            case .atomicXor32, .atomicFetchXor32: new = old ^ operand
-            case .atomicXchg32: new = operand
-            default:  // cmpxchg32
-                if old == UInt32(truncatingIfNeeded: r[0]) { new = operand }
+            let old: UInt32
+            if UInt(bitPattern: p) & 3 == 0 {
+                let cell = UnsafeAtomic<UInt32>(at: p.assumingMemoryBound(to: UInt32.AtomicRepresentation.self))
+                switch code {
+                case .atomicAdd32, .atomicFetchAdd32: old = cell.loadThenWrappingIncrement(by: operand, ordering: .sequentiallyConsistent)
+                case .atomicOr32, .atomicFetchOr32: old = cell.loadThenBitwiseOr(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicAnd32, .atomicFetchAnd32: old = cell.loadThenBitwiseAnd(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicXor32, .atomicFetchXor32: old = cell.loadThenBitwiseXor(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicXchg32: old = cell.exchange(operand, ordering: .sequentiallyConsistent)
+                default:  // cmpxchg32
+                    old = cell.compareExchange(expected: UInt32(truncatingIfNeeded: r[0]), desired: operand,
+                                               ordering: .sequentiallyConsistent).original
+                }
+            } else {
+                old = p.loadUnaligned(as: UInt32.self)
+                p.storeBytes(of: combine(code, old, operand, expected: UInt32(truncatingIfNeeded: r[0])), as: UInt32.self)
             }
-            p.storeBytes(of: new, as: UInt32.self)
             switch code {
             case .atomicAdd32, .atomicOr32, .atomicAnd32, .atomicXor32: break
             case .atomicCmpxchg32: r[0] = UInt64(old)
             default: r[s] = UInt64(old)
             }
         } else {
-            let old = p.loadUnaligned(as: UInt64.self)
             let operand = r[s]
-            var new = old
-            switch code {
-            case .atomicAdd64, .atomicFetchAdd64: new = old &+ operand
-            case .atomicOr64, .atomicFetchOr64: new = old | operand
-            case .atomicAnd64, .atomicFetchAnd64: new = old & operand
-            case .atomicXor64, .atomicFetchXor64: new = old ^ operand
-            case .atomicXchg64: new = operand
-            default:  // cmpxchg64
-                if old == r[0] { new = operand }
+            let old: UInt64
+            if UInt(bitPattern: p) & 7 == 0 {
+                let cell = UnsafeAtomic<UInt64>(at: p.assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
+                switch code {
+                case .atomicAdd64, .atomicFetchAdd64: old = cell.loadThenWrappingIncrement(by: operand, ordering: .sequentiallyConsistent)
+                case .atomicOr64, .atomicFetchOr64: old = cell.loadThenBitwiseOr(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicAnd64, .atomicFetchAnd64: old = cell.loadThenBitwiseAnd(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicXor64, .atomicFetchXor64: old = cell.loadThenBitwiseXor(with: operand, ordering: .sequentiallyConsistent)
+                case .atomicXchg64: old = cell.exchange(operand, ordering: .sequentiallyConsistent)
+                default:  // cmpxchg64
+                    old = cell.compareExchange(expected: r[0], desired: operand, ordering: .sequentiallyConsistent).original
+                }
+            } else {
+                old = p.loadUnaligned(as: UInt64.self)
+                p.storeBytes(of: combine(code, old, operand, expected: r[0]), as: UInt64.self)
             }
-            p.storeBytes(of: new, as: UInt64.self)
             switch code {
             case .atomicAdd64, .atomicOr64, .atomicAnd64, .atomicXor64: break
             case .atomicCmpxchg64: r[0] = old
             default: r[s] = old
             }
+        }
+    }
+
+    /// The value an atomic operation stores over `old` (the misaligned, non-atomic path).
+    @inline(__always)
+    static func combine<T: FixedWidthInteger>(_ code: OpCode, _ old: T, _ operand: T, expected: T) -> T {
+        switch code {
+        case .atomicAdd32, .atomicFetchAdd32, .atomicAdd64, .atomicFetchAdd64: old &+ operand
+        case .atomicOr32, .atomicFetchOr32, .atomicOr64, .atomicFetchOr64: old | operand
+        case .atomicAnd32, .atomicFetchAnd32, .atomicAnd64, .atomicFetchAnd64: old & operand
+        case .atomicXor32, .atomicFetchXor32, .atomicXor64, .atomicFetchXor64: old ^ operand
+        case .atomicXchg32, .atomicXchg64: operand
+        default: old == expected ? operand : old  // cmpxchg
         }
     }
 

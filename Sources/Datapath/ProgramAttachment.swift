@@ -35,4 +35,19 @@ public final class ProgramAttachment {
         self.programType = type
         self.mayWritePacket = interpreter.program.mayWritePacket
     }
+
+    private init(copying other: ProgramAttachment, interpreter: Interpreter) {
+        name = other.name
+        specification = other.specification
+        self.interpreter = interpreter
+        programType = other.programType
+        mayWritePacket = other.mayWritePacket
+    }
+
+    /// The same attachment for datapath worker `index`: the same program and maps, an
+    /// interpreter of its own (``Interpreter/forWorker(_:)``) whose CPU is `index`.
+    /// - Precondition: the program's map set has at least `index + 1` CPUs.
+    public func forWorker(_ index: Int) -> ProgramAttachment {
+        ProgramAttachment(copying: self, interpreter: interpreter.forWorker(index))
+    }
 }

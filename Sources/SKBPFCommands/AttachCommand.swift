@@ -68,7 +68,7 @@ struct AttachCommand: ParsableCommand {
             guard tapWriters[hook] == nil else { throw CommandFailure.usage("--tap \(text): hook \(hook) tapped twice") }
             tapWriters[hook] = try PcapWriterBox(path: String(text[text.index(after: equals)...]))
         }
-        let loaded = try AttachmentLoader.loadAll(live.configuration)
+        let loaded = try AttachmentLoader.loadAll(live.configuration, workers: LiveEngine.workerCount(live.tunDevices))
 
         var devices: [TunDevice] = []
         for backing in live.tunDevices {
@@ -77,16 +77,11 @@ struct AttachCommand: ParsableCommand {
         if let user { try Self.dropPrivileges(to: user) }
         try LiveSignals.install()
 
-        let sink = LiveSink(devices: devices)
-        let datapath: Datapath
-        do { datapath = try Datapath(configuration: live.configuration, attachments: loaded, sink: sink) } catch {
-            throw CommandFailure.usage("\(error)")
-        }
-        datapath.recordsTrails = false
-        let engine = LiveEngine(pipeline: live, devices: devices, datapath: datapath, sink: sink, reload: load,
-                                statsInterval: statsInterval, json: json, taps: tapWriters)
+        let engine = try LiveEngine(pipeline: live, devices: devices, attachments: loaded, reload: load,
+                                    statsInterval: statsInterval, json: json, taps: tapWriters)
         let names = zip(live.configuration.devices, devices).map { "\($0.0.name) (\($0.1.settings.label)\($0.1.wasCreated ? ", created" : ""))" }
-        engine.warn("attached to \(names.joined(separator: ", ")); \(loaded.count) program\(loaded.count == 1 ? "" : "s"); pid \(getpid())")
+        let workers = engine.workers.count > 1 ? "; \(engine.workers.count) workers" : ""
+        LiveEngine.warn("attached to \(names.joined(separator: ", ")); \(loaded.count) program\(loaded.count == 1 ? "" : "s")\(workers); pid \(getpid())")
         engine.run()
         let summary = AttachSummary(engine: engine)
         print(json ? summary.json : summary.text)

@@ -1,5 +1,7 @@
 import BPFABI
+import BPFISA
 import BPFVM
+import Foundation
 import Testing
 
 /// One interpreter per datapath worker (`Interpreter.forWorker`): same program and maps, the
@@ -62,5 +64,53 @@ import Testing
         let base = Interpreter(program: try F.program(entry, maps: maps), environment: environment)
         #expect(try base.run(context: F.packet()).returnValue == 7)
         #expect(try base.forWorker(1).run(context: F.packet()).returnValue == 8)
+    }
+
+    /// Lets the test hand an interpreter to a thread.
+    struct Shared: @unchecked Sendable { let interpreter: Interpreter }
+
+    /// Two workers bump one array value with `lock add` and `atomic_fetch_add` (and flip a word
+    /// with `atomic_fetch_xor`, which native code hands to the interpreter): in both engines no
+    /// update is lost, as with the kernel's locked instructions.
+    @Test(arguments: [Interpreter.Engine.interpreter, .native])
+    func atomicsOfTwoWorkersLoseNoUpdate(engine: Interpreter.Engine) throws {
+        let maps = try F.maps(F.definition(.array, value: 24, entries: 1), cpuCount: 2)
+        maps.share(amongWorkers: 2)
+        let source = """
+            *(u32 *)(r10 - 4) = 0
+            r1 = map_fd(0) ll
+            r2 = r10
+            r2 += -4
+            call 1
+            if r0 == 0 goto out
+            r1 = 1
+            lock *(u64 *)(r0 + 0) += r1
+            r1 = 1
+            r1 = atomic_fetch_add((u64 *)(r0 + 8), r1)
+            r1 = 1
+            r1 = atomic_fetch_xor((u64 *)(r0 + 16), r1)
+            out:
+            r0 = 0
+            exit
+            """
+        let program = try ExecutableProgram(Assembler.assemble(source, dialect: .llvm), mode: engine == .native ? .unchecked : .checked,
+                                            programType: .schedCls, maps: maps)
+        let base = Interpreter(program: program, environment: HelperEnvironment(maps: maps), engine: engine)
+        #expect(base.isNative == (engine == .native))
+        let rounds = 100_000
+        let done = DispatchGroup()
+        for worker in 0..<2 {
+            let shared = Shared(interpreter: base.forWorker(worker))
+            done.enter()
+            Thread {
+                let skb = try! F.packet()
+                for _ in 0..<rounds { _ = try! shared.interpreter.run(context: skb) }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        let value = try #require(try maps[0].lookup(key: [0, 0, 0, 0]))
+        let words = (0..<3).map { i in value[(8 * i)..<(8 * i + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        #expect(words == [UInt64(2 * rounds), UInt64(2 * rounds), 0])
     }
 }

@@ -97,6 +97,36 @@ extension MapTests {
             #expect(map.perCPUValues(value) == [le64(UInt64(Self.rounds)), le64(UInt64(2 * Self.rounds))])
         }
 
+        /// Both workers reserve and submit records in one ring buffer: with the ring's lock every
+        /// record comes out whole, once, and each worker's in its order. Unserialised, two
+        /// reservations take the same space and records are lost or mixed.
+        @Test func ringBufferReservationsOfTwoWorkersNeverOverlap() throws {
+            let set = MapSet(cpuCount: 2)
+            try set.add(MapSpecification(name: "rb", definition: MapDefinition(
+                type: .ringbuf, keySize: 0, valueSize: 0, maxEntries: 1 << 23, name: "rb")))
+            set.share(amongWorkers: 2)
+            let ring = try #require(set[0] as? RingBufferMap)
+            let perWorker = 200_000
+            onTwoWorkers(ring) { map, worker in
+                let ring = map as! RingBufferMap
+                for sequence in 0..<perWorker {
+                    guard let record = ring.reserve(8) else { fatalError("ring full") }
+                    record.storeBytes(of: UInt64(worker) << 32 | UInt64(sequence), as: UInt64.self)
+                    ring.submit(record)
+                }
+            }
+            var next = [0, 0]
+            var misordered = 0
+            let count = ring.consume { bytes in
+                let value = bytes.loadUnaligned(as: UInt64.self)
+                let worker = Int(value >> 32), sequence = Int(value & 0xffff_ffff)
+                if worker > 1 || sequence != next[worker] { misordered += 1 } else { next[worker] += 1 }
+            }
+            #expect(count == 2 * perWorker)
+            #expect(misordered == 0)
+            #expect(next == [perWorker, perWorker])
+        }
+
         /// One worker changes nothing: the map is not locked (the single-queue path stays as fast).
         @Test func singleWorkerLeavesMapsUnlocked() throws {
             let set = MapSet(cpuCount: 2)

@@ -1,12 +1,18 @@
 extension MapSet {
     /// Prepares the set for `workerCount` threads running programs at once (one per TUN queue):
-    /// each uses its worker index as the CPU of per-CPU maps, and hash/LRU maps lock their
-    /// operations when there is more than one. Call before the workers start; a single worker
+    /// each uses its worker index as the CPU of per-CPU maps, and hash/LRU maps and ring buffers
+    /// lock their operations when there is more than one. Arrays need no lock (slots never move;
+    /// programs use atomics, which are atomic here too); perf event slots are each written by the
+    /// one worker whose CPU they are bound to. Call before the workers start; a single worker
     /// changes nothing, so the single-threaded path stays lock-free.
-    /// - Precondition: `workerCount <= cpuCount` (a worker needs a per-CPU slot of its own).
+    /// - Precondition: `workerCount <= cpuCount` when the set holds maps (a worker needs a
+    ///   per-CPU slot of its own).
     public func share(amongWorkers workerCount: Int) {
-        precondition(workerCount <= cpuCount, "more workers than the map set has CPUs")
         guard workerCount > 1 else { return }
-        for map in maps { (map as? HashMap)?.markShared() }
+        precondition(count == 0 || workerCount <= cpuCount, "more workers than the map set has CPUs")
+        for map in maps {
+            (map as? HashMap)?.markShared()
+            (map as? RingBufferMap)?.markShared()
+        }
     }
 }

@@ -1,4 +1,5 @@
 import BPFABI
+import Synchronization
 
 /// `BPF_MAP_TYPE_RINGBUF`: a multi-producer ring of `max_entries` bytes that programs reserve
 /// records in and user space consumes in order, as kernel/bpf/ringbuf.c and libbpf's
@@ -28,7 +29,13 @@ public final class RingBufferMap: BPFMap {
         var consumer: UInt64 = 0
         var producer: UInt64 = 0
         var pending: UInt64 = 0
+        /// Set once, before several workers start producing (``markShared()``).
+        var isShared = false
     }
+
+    /// Serialises reservations and commits of several producers (the kernel's `rb->spinlock`);
+    /// taken only once the ring is shared, so one worker pays nothing.
+    let lock = Mutex<Void>(())
 
     /// `RINGBUF_MAX_RECORD_SZ`.
     public static let maximumRecordSize: UInt64 = UInt64(UInt32.max / 4)
@@ -65,6 +72,13 @@ public final class RingBufferMap: BPFMap {
     /// has no room (or `size` is larger than the ring). The record is busy until
     /// ``commit(_:discard:)``; the reader stops at it.
     public func reserve(_ size: UInt64) -> UnsafeMutableRawPointer? {
+        guard positions.pointee.isShared else { return reserveUnlocked(size) }
+        // Through an integer: a pointer is not Sendable out of the lock's closure.
+        let address = lock.withLock { _ in UInt(bitPattern: reserveUnlocked(size)) }
+        return UnsafeMutableRawPointer(bitPattern: address)
+    }
+
+    private func reserveUnlocked(_ size: UInt64) -> UnsafeMutableRawPointer? {
         guard size <= Self.maximumRecordSize else { return nil }
         let length = Self.recordLength(size)
         guard length <= UInt64(byteCount) else { return nil }
@@ -100,6 +114,12 @@ public final class RingBufferMap: BPFMap {
     /// nothing, unless `sample` is a record of this ring that is still reserved.
     @discardableResult
     public func commit(_ sample: UnsafeMutableRawPointer, discard: Bool) -> Bool {
+        guard positions.pointee.isShared else { return commitUnlocked(sample, discard: discard) }
+        let address = UInt(bitPattern: sample)
+        return lock.withLock { _ in commitUnlocked(UnsafeMutableRawPointer(bitPattern: address)!, discard: discard) }
+    }
+
+    private func commitUnlocked(_ sample: UnsafeMutableRawPointer, discard: Bool) -> Bool {
         guard contains(sample: UInt64(UInt(bitPattern: sample))) else { return false }
         let header = sample - Int(Self.headerSize)
         let length = header.load(as: UInt32.self)
@@ -136,6 +156,10 @@ public final class RingBufferMap: BPFMap {
         case nil: 0
         }
     }
+
+    /// Marks the ring written by several threads: reservations and commits take its lock.
+    /// Call before the threads start.
+    func markShared() { positions.pointee.isShared = true }
 
     /// The ring's data (and spare) bytes, where reserved records live.
     public override var valueMemory: UnsafeMutableRawBufferPointer? {

@@ -6,7 +6,7 @@ import Foundation
 struct AttachSummary {
     let engine: LiveEngine
 
-    private var seconds: Double { Date().timeIntervalSince(engine.started) }
+    private var seconds: Double { (engine.stopped ?? Date()).timeIntervalSince(engine.started) }
 
     var text: String {
         let t = engine.datapath.totals
@@ -15,8 +15,12 @@ struct AttachSummary {
         lines.append("attach: \(t.received) packets in \(String(format: "%.1f", seconds)) s, \(ReplaySummary.rate(perSecond)) packets/s; stopped: \(engine.stopReason ?? "-")")
         let report = DatapathReport(engine.datapath)
         lines += report.totalsLines
+        if engine.workers.count > 1 {
+            lines.append("  workers: " + engine.receivedByWorker.enumerated().map { "\($0.offset): \($0.element)" }.joined(separator: " · "))
+        }
         if engine.reloads + engine.failedReloads > 0 { lines.append("  reloads: \(engine.reloads) (failed: \(engine.failedReloads))") }
-        let failures = engine.sink.failures.enumerated().filter { $0.element.total > 0 }
+        if engine.readErrors > 0 { lines.append("  read errors: \(engine.readErrors)") }
+        let failures = engine.writeFailures.enumerated().filter { $0.element.total > 0 }
         for (index, f) in failures {
             lines.append("  \(engine.datapath.devices[index].name): \(f.total) sent packets not taken by the device (queue full \(f.queueFull), gone \(f.gone), other \(f.failed))")
         }
@@ -39,9 +43,13 @@ struct AttachSummary {
         object["packets_per_second"] = seconds > 0 ? Double(t.received) / seconds : 0
         object["stopped"] = engine.stopReason ?? ""
         object["reloads"] = ["done": engine.reloads, "failed": engine.failedReloads]
+        object["workers"] = engine.receivedByWorker.enumerated().map { ["index": $0.offset, "received": $0.element] }
+        object["read_errors"] = engine.readErrors
+        let writeFailures = engine.writeFailures
         object["devices"] = report.deviceObjects { index in
-            let f = engine.sink.failures[index]
+            let f = writeFailures[index]
             return ["tun": engine.devices[index].settings.label, "gone": engine.goneDevices.contains(index),
+                    "queues": engine.devices[index].descriptors.count,
                     "write_failures": ["queue_full": f.queueFull, "gone": f.gone, "other": f.failed]]
         }
         object["taps"] = Dictionary(uniqueKeysWithValues: engine.taps.map { ($0.key.name, ["path": $0.value.path, "packets": $0.value.count] as [String: Any]) })

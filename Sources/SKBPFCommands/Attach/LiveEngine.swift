@@ -4,185 +4,137 @@ import Foundation
 import Glibc
 import PacketBuffer
 import PacketIO
+import Synchronization
 
-// The live loop of `skbpf attach`:
+// `skbpf attach`'s engine: one worker thread per queue (``LiveWorker``; a single-queue setup has
+// one), and the controller on the calling thread:
 //
-//   poll(every device queue + the signal pipe)
-//     ├─ a queue is readable → up to `batch` packets: read into the SkBuff (no copy), virtio
-//     │                        header applied, protocol from the IP version → datapath.receive
-//     ├─ POLLERR / EBADFD     → the device is gone: reported; continue without it or stop
-//     └─ a signal             → SIGINT/SIGTERM stop; SIGHUP reloads the pipeline
-//   every --stats-interval seconds: one line of counters
+//   poll(the signal pipe + the stop pipe a worker writes when a lost device stops the engine)
+//     ├─ SIGINT/SIGTERM → stop: the workers leave their loops, are joined, counters folded
+//     ├─ SIGHUP         → reload
+//     └─ every --stats-interval seconds: one line of the workers' published counters
 //
-// A reload builds the new datapath completely (programs verified, maps carried over) before
-// the switch, which happens between two packets: no packet sees half of each, none is dropped
-// by it, and the counters continue (the new datapath inherits the old one's).
+// A reload builds the new datapaths completely (programs verified, one datapath per worker)
+// before the switch; then the workers park at a batch boundary, maps defined alike are carried
+// over, each new datapath inherits its worker's counters, and the workers go on. No packet sees
+// half of each pipeline, none is dropped by it, and the counters continue.
 
 final class LiveEngine {
     let devices: [TunDevice]
     let backings: [TunBacking]
-    let sink: LiveSink
-    private(set) var datapath: Datapath
+    let workers: [LiveWorker]
+    let control: LiveControl
     private(set) var pipeline: LivePipeline
     /// Reloads: how to build the pipeline again.
     let reloadPipeline: () throws(CommandFailure) -> LivePipeline
     let statsInterval: Double?
     let json: Bool
     let taps: [HookPoint: PcapWriterBox]
-    static let batch = 64
-    static let headroom = 128
 
-    private(set) var goneDevices: Set<Int> = []
-    private(set) var stopReason: String?
-    private(set) var failedStop = false
     private(set) var reloads = 0
     private(set) var failedReloads = 0
     private(set) var started = Date()
-    private(set) var readErrors = 0
+    private(set) var stopped: Date?
+    /// Packets each worker received (filled when the run ends).
+    private(set) var receivedByWorker: [Int] = []
+    /// The first worker's datapath, with every other worker's counters folded in once the run
+    /// is over: what the summary reports.
+    var datapath: Datapath { workers[0].datapath }
 
-    init(pipeline: LivePipeline, devices: [TunDevice], datapath: Datapath, sink: LiveSink,
+    /// Workers needed for `backings`: one per queue of the device with the most.
+    static func workerCount(_ backings: [TunBacking]) -> Int { backings.map(\.settings.queueCount).max() ?? 1 }
+
+    /// `attachments` are loaded for ``workerCount(_:)`` workers (``AttachmentLoader/loadAll(_:workers:)``).
+    init(pipeline: LivePipeline, devices: [TunDevice], attachments: [ProgramAttachment],
          reload: @escaping () throws(CommandFailure) -> LivePipeline, statsInterval: Double?, json: Bool,
-         taps: [HookPoint: PcapWriterBox]) {
+         taps: [HookPoint: PcapWriterBox]) throws(CommandFailure) {
         self.pipeline = pipeline
         self.devices = devices
         self.backings = pipeline.tunDevices
-        self.datapath = datapath
-        self.sink = sink
         self.reloadPipeline = reload
         self.statsInterval = statsInterval
         self.json = json
         self.taps = taps
-        installTaps(on: datapath)
-    }
-
-    private func installTaps(on datapath: Datapath) {
-        guard !taps.isEmpty else { return }
-        let taps = self.taps
-        datapath.tap(Set(taps.keys)) { hook, skb in taps[hook]?.write(skb) }
-    }
-
-    /// Runs until a stop signal, or until a device that must not go is gone.
-    func run() {
-        let skb = SkBuff(capacity: 65_536 + 4096, headroom: Self.headroom)
-        var pollSet: [pollfd] = []
-        var owners: [(device: Int, queue: Int)] = []
-        func rebuildPollSet() {
-            pollSet = [pollfd(fd: LiveSignals.readEnd, events: Int16(POLLIN), revents: 0)]
-            owners = [(-1, -1)]
-            for (d, device) in devices.enumerated() where !goneDevices.contains(d) {
-                for (q, fd) in device.descriptors.enumerated() {
-                    pollSet.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
-                    owners.append((d, q))
-                }
-            }
+        let control = try LiveControl()
+        self.control = control
+        let count = Self.workerCount(pipeline.tunDevices)
+        let datapaths = try Self.datapaths(pipeline.configuration, attachments, count: count,
+                                           sinks: (0..<count).map { LiveSink(devices: devices, queue: $0) }, taps: taps)
+        workers = datapaths.enumerated().map { index, datapath in
+            LiveWorker(index: index, devices: devices, backings: pipeline.tunDevices, datapath: datapath,
+                       sink: datapath.sink as! LiveSink, control: control)
         }
-        rebuildPollSet()
+    }
+
+    /// One datapath per worker over `attachments` (the first worker's; the others get
+    /// ``ProgramAttachment/forWorker(_:)`` copies), trails off, taps installed.
+    private static func datapaths(_ configuration: DatapathConfiguration, _ attachments: [ProgramAttachment], count: Int,
+                                  sinks: [LiveSink], taps: [HookPoint: PcapWriterBox]) throws(CommandFailure) -> [Datapath] {
+        var result: [Datapath] = []
+        for index in 0..<count {
+            let own = index == 0 ? attachments : attachments.map { $0.forWorker(index) }
+            let datapath: Datapath
+            do { datapath = try Datapath(configuration: configuration, attachments: own, sink: sinks[index]) } catch {
+                throw CommandFailure.usage("\(error)")
+            }
+            datapath.recordsTrails = false
+            if !taps.isEmpty { datapath.tap(Set(taps.keys)) { hook, skb in taps[hook]?.write(skb) } }
+            result.append(datapath)
+        }
+        return result
+    }
+
+    var stopReason: String? { control.stopReason }
+    var failedStop: Bool { control.failedStop }
+    var goneDevices: Set<Int> { control.goneDevices }
+    var readErrors: Int { workers.reduce(0) { $0 + $1.readErrors } }
+
+    /// What the devices refused, per device, summed over the workers.
+    var writeFailures: [LiveSink.WriteFailures] {
+        devices.indices.map { d in workers.reduce(into: LiveSink.WriteFailures()) { $0.add($1.sink.failures[d]) } }
+    }
+
+    /// Runs until a stop signal, or until a device that must not go is gone; then the workers'
+    /// counters are folded into ``datapath``.
+    func run() {
         started = Date()
+        let threads = workers.map { worker in LiveThread { worker.run() } }
+        var pollSet = [pollfd(fd: LiveSignals.readEnd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: control.stopDescriptor, events: Int16(POLLIN), revents: 0)]
         var nextStats = statsInterval.map { Date().addingTimeInterval($0) }
         var lastStats = (time: Date(), received: 0)
-
-        while stopReason == nil {
+        while !control.stopRequested {
             let timeout = nextStats.map { max(0, Int32($0.timeIntervalSinceNow * 1000)) } ?? 1000
             let ready = poll(&pollSet, nfds_t(pollSet.count), timeout)
             if ready < 0 && errno != EINTR {
-                stopReason = "poll: \(String(cString: strerror(errno)))"
-                failedStop = true
+                control.requestStop("poll: \(String(cString: strerror(errno)))", failed: true)
                 break
             }
-            if ready > 0 {
-                if pollSet[0].revents != 0 { handleSignals() }
-                var changed = false
-                for i in 1..<pollSet.count where pollSet[i].revents != 0 {
-                    let (d, q) = owners[i]
-                    if goneDevices.contains(d) { continue }
-                    if pollSet[i].revents & Int16(POLLIN) != 0 {
-                        if !readBatch(device: d, queue: q, skb) { changed = true }
-                    } else if pollSet[i].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
-                        deviceGone(d, why: "poll reported \(describe(pollSet[i].revents))")
-                        changed = true
-                    }
-                }
-                for d in sink.goneDevices where !goneDevices.contains(d) {
-                    deviceGone(d, why: "a write failed: \(String(cString: strerror(sink.failures[d].lastErrno)))")
-                    changed = true
-                }
-                if changed { rebuildPollSet() }
-            }
+            if ready > 0 && pollSet[0].revents != 0 { handleSignals() }
             if let due = nextStats, Date() >= due {
                 let now = Date()
-                let received = datapath.totals.received
-                printInterval(packets: received - lastStats.received, seconds: now.timeIntervalSince(lastStats.time))
-                lastStats = (now, received)
+                let progress = self.progress
+                printInterval(progress, packets: progress.received - lastStats.received, seconds: now.timeIntervalSince(lastStats.time))
+                lastStats = (now, progress.received)
                 nextStats = due.addingTimeInterval(statsInterval!)
             }
         }
+        for thread in threads { thread.join() }
+        stopped = Date()
+        receivedByWorker = workers.map(\.datapath.totals.received)
+        for worker in workers.dropFirst() { workers[0].datapath.inheritStatistics(from: worker.datapath) }
         for tap in taps.values { tap.flush() }
     }
 
-    /// Reads up to `batch` packets; false when the device turned out to be gone.
-    private func readBatch(device d: Int, queue: Int, _ skb: SkBuff) -> Bool {
-        let tun = devices[d]
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        let now = UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-        sink.queue = queue
-        for _ in 0..<Self.batch {
-            skb.reset(headroom: Self.headroom)
-            switch tun.read(queue: queue, into: skb.tail, capacity: skb.tailroom) {
-            case .done(let count):
-                _ = skb.put(count)
-                skb.timestamp = now
-                receive(skb, on: d)
-            case .wouldBlock:
-                return true
-            case .gone(let code):
-                deviceGone(d, why: "read: \(String(cString: strerror(code)))")
-                return false
-            case .failed(let code):
-                readErrors += 1
-                if readErrors <= 5 { warn("\(tun.settings.label): read: \(String(cString: strerror(code)))") }
-                return true
-            }
-        }
-        return true
-    }
-
-    /// What a TUN device's receive path does before the stack (`tun_get_user`): the virtio
-    /// header, then the protocol from the IP version nibble.
-    @inline(__always)
-    private func receive(_ skb: SkBuff, on d: Int) {
-        if devices[d].hasVirtioHeader && !VirtioHeader.receive(into: skb) {
-            datapath.reject(skb, on: d, reason: .linkHeader)
-            return
-        }
-        skb.resetNetworkHeader()
-        skb.unsetMacHeader()
-        skb.packetType = .host
-        let version = skb.length > 0 ? skb.data.load(as: UInt8.self) >> 4 : 0
-        skb.protocolBigEndian = version == 4 ? UInt16(0x0800).bigEndian : version == 6 ? UInt16(0x86DD).bigEndian : 0
-        datapath.receive(skb, on: d)
-    }
-
-    private func deviceGone(_ d: Int, why: String) {
-        goneDevices.insert(d)
-        let backing = backings[d]
-        warn("device \(datapath.devices[d].name) (\(backing.settings.label)) is gone: \(why)"
-             + (backing.onGone == .exit ? "; stopping (on_gone: exit)" : "; going on without it"))
-        if backing.onGone == .exit {
-            stopReason = "device \(datapath.devices[d].name) is gone"
-            failedStop = true
-        } else if goneDevices.count == devices.count {
-            stopReason = "every device is gone"
-            failedStop = true
-        }
-    }
+    /// The workers' counters as last published.
+    var progress: LiveProgress.Snapshot { workers.map(\.progress.snapshot).reduce(LiveProgress.Snapshot(), +) }
 
     private func handleSignals() {
         for signal in LiveSignals.drain() {
             switch signal {
             case SIGHUP: reload()
-            case SIGINT: stopReason = "interrupted (SIGINT)"
-            case SIGTERM: stopReason = "terminated (SIGTERM)"
+            case SIGINT: control.requestStop("interrupted (SIGINT)", failed: false)
+            case SIGTERM: control.requestStop("terminated (SIGTERM)", failed: false)
             default: break
             }
         }
@@ -197,57 +149,76 @@ final class LiveEngine {
             guard names(next) == names(pipeline) else {
                 throw CommandFailure.usage("the devices changed (\(names(next).joined(separator: ", "))); devices are opened at start: restart skbpf to change them")
             }
-            let attachments = try AttachmentLoader.loadAll(next.configuration)
-            let carried = MapCarryOver.carry(from: datapath.attachments, to: attachments)
-            let fresh: Datapath
-            do {
-                fresh = try Datapath(configuration: next.configuration, attachments: attachments, sink: sink)
-            } catch {
-                throw CommandFailure.usage("\(error)")
+            let attachments = try AttachmentLoader.loadAll(next.configuration, workers: workers.count)
+            let fresh = try Self.datapaths(next.configuration, attachments, count: workers.count, sinks: workers.map(\.sink), taps: taps)
+            let carried = control.withWorkersParked(workers.count) { () -> Int in
+                let carried = MapCarryOver.carry(from: workers[0].datapath.attachments, to: attachments)
+                for (worker, datapath) in zip(workers, fresh) {
+                    datapath.inheritStatistics(from: worker.datapath)
+                    worker.datapath = datapath
+                }
+                return carried
             }
-            fresh.recordsTrails = false
-            fresh.inheritStatistics(from: datapath)
-            installTaps(on: fresh)
-            datapath = fresh
             pipeline = next
             reloads += 1
-            warn("reloaded: \(attachments.count) program\(attachments.count == 1 ? "" : "s")\(carried > 0 ? ", \(carried) map\(carried == 1 ? "" : "s") kept" : "")")
+            Self.warn("reloaded: \(attachments.count) program\(attachments.count == 1 ? "" : "s")\(carried > 0 ? ", \(carried) map\(carried == 1 ? "" : "s") kept" : "")")
         } catch {
             failedReloads += 1
-            warn("reload failed, the running pipeline stays: \((error as? CommandFailure)?.message ?? "\(error)")")
+            Self.warn("reload failed, the running pipeline stays: \((error as? CommandFailure)?.message ?? "\(error)")")
         }
     }
 
-    private func printInterval(packets: Int, seconds: Double) {
-        let t = datapath.totals
+    private func printInterval(_ t: LiveProgress.Snapshot, packets: Int, seconds: Double) {
         let rate = seconds > 0 ? Double(packets) / seconds : 0
         if json {
-            let line = "{\"seconds\":\(String(format: "%.3f", Date().timeIntervalSince(started))),\"received\":\(t.received),\"sent\":\(t.transmitted),\"local\":\(t.delivered),\"dropped\":\(t.dropped),\"stolen\":\(t.stolen),\"packets_per_second\":\(String(format: "%.1f", rate)),\"write_failures\":\(sink.totalFailures)}"
+            let line = "{\"seconds\":\(String(format: "%.3f", Date().timeIntervalSince(started))),\"received\":\(t.received),\"sent\":\(t.transmitted),\"local\":\(t.delivered),\"dropped\":\(t.dropped),\"stolen\":\(t.stolen),\"packets_per_second\":\(String(format: "%.1f", rate)),\"write_failures\":\(t.writeFailures)}"
             say(line)
         } else {
             say("attach: \(String(format: "%.1f", Date().timeIntervalSince(started))) s: received \(t.received) (\(ReplaySummary.rate(rate)) packets/s) · sent \(t.transmitted) · local \(t.delivered) · dropped \(t.dropped) · stolen \(t.stolen)"
-                  + (sink.totalFailures > 0 ? " · write failures \(sink.totalFailures)" : ""))
+                  + (t.writeFailures > 0 ? " · write failures \(t.writeFailures)" : ""))
         }
     }
 
     /// A line on standard output, unbuffered (the interval lines are read as they come).
     private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-    private func describe(_ events: Int16) -> String {
-        var names: [String] = []
-        if events & Int16(POLLERR) != 0 { names.append("POLLERR") }
-        if events & Int16(POLLHUP) != 0 { names.append("POLLHUP") }
-        if events & Int16(POLLNVAL) != 0 { names.append("POLLNVAL") }
-        return names.joined(separator: "|")
-    }
-
-    func warn(_ text: String) {
+    static func warn(_ text: String) {
         FileHandle.standardError.write(Data("skbpf attach: \(text)\n".utf8))
     }
 }
 
+/// A worker's thread: started at once with the stop and reload signals blocked (the controller
+/// takes them from the self-pipe; a worker's reads and writes are never interrupted).
+final class LiveThread {
+    private var thread = pthread_t()
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&blocked, signal) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let status = pthread_create(&thread, nil, { argument in
+            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        precondition(status == 0, "pthread_create: \(String(cString: strerror(status)))")
+    }
+
+    func join() { pthread_join(thread, nil) }
+
+    private final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+}
+
 /// A capture tap's writer (`--tap hook=FILE.pcap`), shared by the datapaths a reload makes.
-final class PcapWriterBox {
+final class PcapWriterBox: @unchecked Sendable {
+    /// Workers write through one writer: one packet at a time.
+    private let lock = Mutex<Void>(())
     var writer: PcapWriter
     private(set) var failure: PacketIOError?
     private(set) var count = 0
@@ -258,7 +229,9 @@ final class PcapWriterBox {
         self.path = path
     }
 
-    func write(_ skb: SkBuff) {
+    func write(_ skb: SkBuff) { lock.withLock { _ in writeUnlocked(skb) } }
+
+    private func writeUnlocked(_ skb: SkBuff) {
         guard failure == nil else { return }
         let ns = skb.timestamp
         do {
@@ -269,5 +242,5 @@ final class PcapWriterBox {
         }
     }
 
-    func flush() { try? writer.flush() }
+    func flush() { lock.withLock { _ in try? writer.flush() } }
 }

@@ -3,7 +3,8 @@ import PacketBuffer
 import PacketIO
 
 /// Where the live datapath's packets go: a transmitted packet is written to its device's TUN
-/// (with a virtio header on offload devices), on the queue the current worker serves. A write
+/// (with a virtio header on offload devices), on the queue of its worker (the worker's index mod
+/// the device's queue count). One sink per worker. A write
 /// that fails is counted per device, by kind, so that no packet is lost without a count:
 /// the datapath counted it sent; these say the device did not take it.
 final class LiveSink: PacketSink {
@@ -17,18 +18,26 @@ final class LiveSink: PacketSink {
         var lastErrno: Int32 = 0
 
         var total: Int { queueFull + gone + failed }
+
+        mutating func add(_ other: WriteFailures) {
+            queueFull += other.queueFull
+            gone += other.gone
+            failed += other.failed
+            if other.lastErrno != 0 { lastErrno = other.lastErrno }
+        }
     }
 
     let devices: [TunDevice]
     private(set) var failures: [WriteFailures]
     /// Devices found gone while writing (the engine stops using them).
     private(set) var goneDevices: Set<Int> = []
-    /// Queue of the worker running now.
-    var queue = 0
+    /// The worker's queue index.
+    let queue: Int
     private let header = UnsafeMutableRawPointer.allocate(byteCount: VirtioHeader.byteCount, alignment: 8)
 
-    init(devices: [TunDevice]) {
+    init(devices: [TunDevice], queue: Int) {
         self.devices = devices
+        self.queue = queue
         failures = Array(repeating: WriteFailures(), count: devices.count)
     }
 
@@ -45,7 +54,7 @@ final class LiveSink: PacketSink {
             VirtioHeader.transmit(skb, into: header)
             headerPointer = UnsafeRawPointer(header)
         }
-        switch tun.write(queue: min(queue, tun.descriptors.count - 1), header: headerPointer, skb.data, count: skb.length) {
+        switch tun.write(queue: queue % tun.descriptors.count, header: headerPointer, skb.data, count: skb.length) {
         case .done: return
         case .wouldBlock: failures[device].queueFull += 1
         case .gone(let code):

@@ -12,16 +12,20 @@ import PacketIO
 /// hook; classic programs and expressions are socket filters), its maps created and pre-filled,
 /// and an interpreter running it as machine code.
 enum AttachmentLoader {
-    /// `devices` are the datapath's: an expression is compiled for the link type its hook sees.
-    /// Every attachment of `configuration`, in its order.
-    static func loadAll(_ configuration: DatapathConfiguration) throws(CommandFailure) -> [ProgramAttachment] {
-        try configuration.attachments.map { specification throws(CommandFailure) in
-            try load(specification, devices: configuration.devices)
+    /// Every attachment of `configuration`, in its order. With several `workers` (threads that
+    /// will run the programs at once, see ``ProgramAttachment/forWorker(_:)``) map sets get a
+    /// per-CPU slot for each and are shared: their hash maps and ring buffers lock.
+    static func loadAll(_ configuration: DatapathConfiguration, workers: Int = 1) throws(CommandFailure) -> [ProgramAttachment] {
+        let attachments = try configuration.attachments.map { specification throws(CommandFailure) in
+            try load(specification, devices: configuration.devices, workers: workers)
         }
+        for attachment in attachments { attachment.interpreter.environment.maps.share(amongWorkers: workers) }
+        return attachments
     }
 
-    static func load(_ specification: AttachmentSpecification, devices: [DeviceConfiguration]) throws(CommandFailure)
-        -> ProgramAttachment
+    /// `devices` are the datapath's: an expression is compiled for the link type its hook sees.
+    static func load(_ specification: AttachmentSpecification, devices: [DeviceConfiguration], workers: Int = 1)
+        throws(CommandFailure) -> ProgramAttachment
     {
         if let expression = specification.filterExpression {
             return try loadExpression(expression, specification, devices: devices)
@@ -40,7 +44,7 @@ enum AttachmentLoader {
                 throw .rejected("\(label): \(type) programs do not run on socket buffers (attach tc or socket_filter programs)")
             }
             let instance = try ObjectInstance(object: object, program: loaded, type: type,
-                                              cpuCount: ObjectInstance.possibleCPUCount, mode: .unchecked)
+                                              cpuCount: max(ObjectInstance.possibleCPUCount, workers), mode: .unchecked)
             for setting in specification.mapEntries {
                 do {
                     try instance.maps.apply(setting: "\(setting.map):\(hex(setting.key)):\(hex(setting.value))")
