@@ -2,17 +2,18 @@
 # Issue 6's live figures: TCP throughput and small-packet UDP forwarding of `skbpf attach` with
 # the 5-tuple classifier, against the reference C forwarder (../shared/tools/tun/fwd.c) on the
 # same two-namespace rig (MTU 1500), through ../shared/tools/tun/tun_bench.py (median of RUNS).
-# Also with offload (IFF_VNET_HDR pass-through of GSO packets) on both sides.
+# Also with offload (IFF_VNET_HDR pass-through of GSO packets) on both sides, and with --mq
+# on multi-queue devices (two queues: fwd.c -q 2, skbpf's two workers) with four TCP flows.
 #
-#   Benchmarks/scripts/tun_vs_fwd.sh [--runs N] [--secs S] [--tests tcp,udp64,blast]
+#   Benchmarks/scripts/tun_vs_fwd.sh [--runs N] [--secs S] [--tests tcp,udp64,blast] [--mq]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=${SHARED:-../shared}
-RUNS=3 SECS=10 TESTS=tcp,udp64,blast
+RUNS=3 SECS=10 TESTS=tcp,udp64,blast MQ=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --runs) RUNS=$2; shift 2 ;; --secs) SECS=$2; shift 2 ;; --tests) TESTS=$2; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--secs S] [--tests LIST]" >&2; exit 2 ;;
+    --runs) RUNS=$2; shift 2 ;; --secs) SECS=$2; shift 2 ;; --tests) TESTS=$2; shift 2 ;; --mq) MQ=1; shift ;;
+    *) echo "usage: $0 [--runs N] [--secs S] [--tests LIST] [--mq]" >&2; exit 2 ;;
   esac
 done
 TUN=$SHARED/tools/tun
@@ -46,3 +47,10 @@ bench "$TESTS" fwd.c "$WORK/fwd tunA@skA tunB@skB"
 bench "$TESTS" skbpf "$SKBPF"
 bench tcp fwd.c-offload "$WORK/fwd -V tunA@skA tunB@skB"
 bench tcp skbpf-offload "$PWD/.build/release/skbpf attach --pipeline $WORK/offload.yaml"
+if [ "$MQ" = 1 ]; then
+  "$TUN/tun_rig.sh" down >/dev/null 2>&1 || true
+  "$TUN/tun_rig.sh" up --mq >/dev/null
+  sed -e 's/offload: true/queues: 2/' "$WORK/offload.yaml" > "$WORK/mq.yaml"
+  bench tcp4 fwd.c-2q "$WORK/fwd -q 2 tunA@skA tunB@skB"
+  bench tcp4 skbpf-2q "$PWD/.build/release/skbpf attach --pipeline $WORK/mq.yaml"
+fi
