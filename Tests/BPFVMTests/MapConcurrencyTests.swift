@@ -97,6 +97,35 @@ extension MapTests {
             #expect(map.perCPUValues(value) == [le64(UInt64(Self.rounds)), le64(UInt64(2 * Self.rounds))])
         }
 
+        /// One worker looks up keys that never change while the other inserts and deletes other
+        /// keys over the same buckets and free list. The lookups take no lock: a walk that races
+        /// a change (an element unlinked under it ends its chain early) must be caught by the
+        /// sequence check and walked again, so a stable key is never missed nor its value wrong.
+        @Test(arguments: [MapType.hash, .lruHash])
+        func lockFreeLookupsNeverMissAStableKey(type: MapType) throws {
+            let set = try sharedSet(type, entries: 256)
+            let map = set[0]
+            let stable = UInt32(0)..<UInt32(24)
+            for key in stable { #expect(map.programUpdate(le32(key), le64(UInt64(key) * 3)) == 0) }
+            let missed = Atomic<Int>(0)
+            onTwoWorkers(map) { map, worker in
+                if worker == 0 {
+                    for round in 0..<(4 * Self.rounds) {
+                        let key = UInt32(round % stable.count)
+                        guard let value = map.programLookup(le32(key), cpu: 0),
+                              value.load(as: UInt64.self) == UInt64(key) * 3 else { missed.add(1, ordering: .relaxed); continue }
+                    }
+                } else {
+                    for round in 0..<Self.rounds {
+                        let key = 1000 + UInt32(round % 32)
+                        _ = map.programUpdate(le32(key), le64(UInt64(round)), cpu: 1)
+                        _ = map.programDelete(le32(1000 + UInt32((round + 16) % 32)), cpu: 1)
+                    }
+                }
+            }
+            #expect(missed.load(ordering: .relaxed) == 0)
+        }
+
         /// Both workers reserve and submit records in one ring buffer: with the ring's lock every
         /// record comes out whole, once, and each worker's in its order. Unserialised, two
         /// reservations take the same space and records are lost or mixed.

@@ -45,9 +45,11 @@ public final class HashMap: BPFMap {
     let freeStack: UnsafeMutablePointer<Int32>
     let state: UnsafeMutablePointer<HashState>
     let lru: LRUState
-    /// Serialises the operations while several workers share the map (``HashState/isShared``);
+    /// Serialises the changes while several workers share the map (``HashState/isShared``);
     /// the kernel takes a bucket lock for the same reason. A `let`: no exclusivity check.
     let lock = Mutex<Void>(())
+    /// Odd while a change is being made under `lock`: lock-free lookups check it did not move.
+    let sequence = Atomic<UInt64>(0)
 
     /// Mutable counters, behind a pointer: a stored `var` of a class costs an exclusivity check per access.
     struct HashState {
@@ -355,9 +357,11 @@ public final class HashMap: BPFMap {
     /// `htab_map_lookup_elem()` and kin; LRU maps set the element's reference bit, as
     /// `htab_lru_map_lookup_elem()` does for programs.
     public override func lookup(_ key: UnsafeRawPointer, cpu: Int) -> UnsafeMutableRawPointer? {
-        // The pointer outlives the lock, as it outlives the kernel's RCU section: elements are
-        // preallocated and never freed, so it stays valid; its bytes race like the kernel's.
-        locked { lookupUnlocked(key, cpu: cpu) }
+        // Shared: no lock (see HashMap+Locking). The pointer outlives the lookup, as it outlives
+        // the kernel's RCU section: elements are preallocated and never freed, so it stays valid;
+        // its bytes race like the kernel's.
+        guard state.pointee.isShared else { return lookupUnlocked(key, cpu: cpu) }
+        return sharedLookup(key, cpu: cpu)
     }
 
     func lookupUnlocked(_ key: UnsafeRawPointer, cpu: Int) -> UnsafeMutableRawPointer? {
