@@ -44,7 +44,8 @@ attach:
 YAML
 # The machine is shared and noisy: the two forwarders alternate, one run each at a time, and
 # the medians are taken at the end (summary: median per forwarder and test, skbpf/fwd.c ratio,
-# forwarder CPU µs per packet).
+# forwarder CPU µs per packet). TCP: receiver Gb/s; UDP: packets forwarded (the B side's device
+# counter, what the anchor figures give), and those the receiver got.
 pair() { # TEST LABEL FWD_COMMAND SKBPF_COMMAND
   for _ in $(seq "$RUNS"); do
     python3 "$TUN/tun_bench.py" --runs 1 --secs "$SECS" --tests "$1" --out "$WORK/results.jsonl" --label "fwd.c$2" --fwd "$3" >/dev/null 2>&1
@@ -66,15 +67,17 @@ for line in open(sys.argv[1]):
     record = json.loads(line)
     runs[(record["label"], record["test"])] += record["runs"]
 def figure(test, run):
-    return run["gbps"] if test.startswith("tcp") else run["dlv_pps"]
-unit = lambda test: "Gb/s" if test.startswith("tcp") else "packets/s delivered"
+    return run["gbps"] if test.startswith("tcp") else run["fwd_pkts_pps"]
+unit = lambda test: "Gb/s" if test.startswith("tcp") else "packets/s forwarded"
+median = lambda rs, key: statistics.median(r[key] for r in rs) if rs else float("nan")
 for (label, test), values in sorted(runs.items(), key=lambda item: (item[0][1], item[0][0])):
     if not label.startswith("skbpf"): continue
     reference = runs.get(("fwd.c" + label[5:], test), [])
     ours = statistics.median(figure(test, r) for r in values)
     theirs = statistics.median(figure(test, r) for r in reference) if reference else float("nan")
-    cpu = lambda rs: statistics.median(r["fwd_ns_per_pkt"] for r in rs) / 1000
-    print(f"{test + label[5:]:>14}: skbpf {ours:,.2f} vs fwd.c {theirs:,.2f} {unit(test)} ({100 * ours / theirs:.0f}%);"
-          f" engine CPU {cpu(values):.2f} µs/packet (fwd.c {cpu(reference):.2f}); runs {[round(figure(test, r), 2) for r in values]}"
-          f" vs {[round(figure(test, r), 2) for r in reference]}")
+    delivered = "" if test.startswith("tcp") else \
+        f"; delivered to the receiver {median(values, 'dlv_pps'):,.0f} vs {median(reference, 'dlv_pps'):,.0f} packets/s"
+    print(f"{test + label[5:]:>14}: skbpf {ours:,.2f} vs fwd.c {theirs:,.2f} {unit(test)} ({100 * ours / theirs:.0f}%){delivered};"
+          f" engine CPU {median(values, 'fwd_ns_per_pkt') / 1000:.2f} µs/packet (fwd.c {median(reference, 'fwd_ns_per_pkt') / 1000:.2f});"
+          f" runs {[round(figure(test, r), 2) for r in values]} vs {[round(figure(test, r), 2) for r in reference]}")
 PY
