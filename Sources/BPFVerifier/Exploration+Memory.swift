@@ -264,23 +264,17 @@ extension Exploration {
             let (slot, byteInSlot) = StackState.position(Int(low))
             if value.isPointer && size != 8 { throw error("invalid size of register spill") }
             if size == 8 {
-                if value.isScalar, value.bounds.constantValue == 0, case .immediate = write {
-                    stack.slots[slot] = StackSlot(kinds: 0xaaaa, spilled: nil)  // eight STACK_ZERO bytes
-                } else {
-                    stack.slots[slot] = StackSlot(kinds: 0xffff, spilled: value)
-                }
+                // An immediate at a slot's start, zero too, is a spill of a known scalar
+                // (check_stack_write_fixed_off's fake register): the log shows `fp-8=0`, not
+                // `fp-8=00000000`, and a 4-byte key there is not a constant (spill size 8).
+                stack.slots[slot] = StackSlot(kinds: 0xffff, spilled: value)
                 return .unknownScalar
             }
             // A narrower scalar spill at the start of a slot (`save_register_state` with its size):
-            // a register, or a non-zero immediate; the slot keeps the whole value (a fill of the
-            // same width gets it back, and a constant key there is a constant), the bytes it does
-            // not cover stay zero or unwritten, else become misc.
-            var isSpill = false
+            // a register or an immediate (zero too: `*(u32 *)(r10 -8) = 0` logs `fp-8=????0`); the
+            // slot keeps the whole value (a fill of the same width gets it back, and a constant key
+            // there is a constant), the bytes it does not cover stay zero or unwritten, else misc.
             if byteInSlot == 0, value.isScalar {
-                if case .register = write { isSpill = true }
-                if case .immediate(let imm) = write, imm != 0 { isSpill = true }
-            }
-            if isSpill {
                 var spilled = value
                 if !Self.fits(value.bounds, bytes: size) { spilled.id = 0 }  // a narrowing spill breaks the link
                 var contents = stack.slots[slot]
