@@ -47,8 +47,9 @@ extension Exploration {
             var value = RegisterState.scalar(result)
             // A linked scalar plus or minus a constant stays linked, the constant remembered (one
             // only, within s32); any other operation breaks the link.
+            // A 32-bit one only from a value that fits 32 bits (else the sum loses its upper half).
             if op == .add || op == .sub, destination.id != 0, destination.id & RegisterState.addConstFlags == 0,
-               let constant = operand.bounds.constantValue {
+               is64 || destination.bounds.umax <= UInt64(UInt32.max), let constant = operand.bounds.constantValue {
                 let wide = Int64(bitPattern: constant)
                 var delta: Int64? = is64 ? (Int64(Int32.min)...Int64(Int32.max) ~= wide ? wide : nil)
                                          : Int64(Int32(truncatingIfNeeded: constant))
