@@ -262,6 +262,7 @@ extension Exploration {
             }
             let value = write.scalar
             let (slot, byteInSlot) = StackState.position(Int(low))
+            markStoreBarrier(stack.slots[slot], size: size, storesPointer: value.isPointer)
             if value.isPointer && size != 8 { throw error("invalid size of register spill") }
             if size == 8 {
                 // An immediate at a slot's start, zero too, is a spill of a known scalar
@@ -361,6 +362,20 @@ extension Exploration {
         return allZero ? .constant(0) : .unknownScalar
     }
 
+    /// Spectre v4 (speculative store bypass), as check_stack_write_fixed_off sanitises it for an
+    /// unprivileged loader: a store of a pointer, or one over bytes that were not all misc or
+    /// zero, gets a barrier after it (``storeBarriers``). As in the kernel, the bytes looked at
+    /// are the slot's first `size` from its top (fp-1 down), whichever bytes the store writes.
+    func markStoreBarrier(_ slot: StackSlot, size: Int, storesPointer: Bool) {
+        guard options.strict, !storeBarriers[index] else { return }
+        var needed = storesPointer
+        for byte in 0..<size where !needed {
+            let kind = slot.kind(7 - byte)
+            if kind != .misc && kind != .zero { needed = true }
+        }
+        if needed { storeBarriers[index] = true }
+    }
+
     /// True when every value `bounds` allows fits in `bytes` bytes (`get_reg_width`), so a spill
     /// or fill of that width loses nothing.
     static func fits(_ bounds: ScalarBounds, bytes: Int) -> Bool {
@@ -388,6 +403,8 @@ extension Exploration {
             for byteOffset in low..<(low + Int64(size)) {
                 let (s, byte) = StackState.position(Int(byteOffset))
                 if write {
+                    // The kernel checks the helper's stores one byte at a time (check_helper_call).
+                    markStoreBarrier(stack.slots[s], size: 1, storesPointer: false)
                     if stack.slots[s].spilled != nil { stack.slots[s].spilled = nil; stack.slots[s].kinds = 0x5555 }
                     stack.slots[s].setKind(byte, .misc)
                 } else if stack.slots[s].kind(byte) == .invalid && options.strict {
