@@ -97,6 +97,13 @@ final class Exploration {
     /// Set when some path stores into the packet or calls a helper that changes it.
     var writesPacket = false
     var log: [String] = []
+    /// The Spectre mask each unprivileged pointer arithmetic instruction needs, by instruction
+    /// (``PointerMask``): every path through one must need the same.
+    var pointerMasks: [Int: PointerMask] = [:]
+    /// Set once a pointer moved by an unknown scalar needed a mask (`explore_alu_limits`):
+    /// pruning then compares scalars exactly, so that every path reaches the masked
+    /// instruction with its own bounds (a narrower one needs another mask).
+    var exploresALULimits = false
     /// Instructions with a Spectre v4 barrier after them (`nospec_result`): an unprivileged
     /// loader's store over stack bytes that held something else than misc or zero, or of a
     /// pointer. A speculative path ends once past one.
@@ -356,7 +363,7 @@ final class Exploration {
         var pruned = false
         for node in visited[index].reversed() {
             if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index],
-                                           liveSlots: liveness.liveSlots[index]) {
+                                           liveSlots: liveness.liveSlots[index], exactScalars: exploresALULimits) {
                 node.hits += 1
                 pruned = true
                 break
