@@ -41,8 +41,7 @@ extension Exploration {
         }
         let isNegative = bounds.smin < 0
         let towardsStart = (op == .add && isNegative) || (op == .sub && !isNegative)
-        guard case .some(let limit) = try pointerLimit(pointer, towardsStart: towardsStart, pointerRegister: pointerRegister,
-                                                        destination: d, op) else { return nil }
+        let limit = try pointerLimit(pointer, towardsStart: towardsStart, pointerRegister: pointerRegister, destination: d, op)
         var state = isNegative ? PointerMask.negativeOffset : 0
         if bounds.isConstant { state |= PointerMask.immediateOffset }
         state |= pointerIsDestination ? PointerMask.offsetIsSource : PointerMask.offsetIsDestination
@@ -53,7 +52,7 @@ extension Exploration {
 
     /// `retrieve_ptr_limit`: how far `pointer` may move towards the masked side of its object.
     private func pointerLimit(_ pointer: RegisterState, towardsStart: Bool, pointerRegister: Int, destination d: Int,
-                              _ op: ALUOperation) throws(VerificationError) -> UInt32? {
+                              _ op: ALUOperation) throws(VerificationError) -> UInt32 {
         let prohibited = "pointer arithmetic with it prohibited for !root"
         let limit: Int64, maximum: Int64
         switch pointer.type {
@@ -77,7 +76,7 @@ extension Exploration {
     /// distance the pointer moved, and must be the one every earlier path through this
     /// instruction recorded (`update_alu_sanitation_state`).
     func commitMask(_ checked: PointerMask, result: RegisterState, _ d: Int, _ op: ALUOperation) throws(VerificationError) {
-        guard let after = try pointerLimit(result, towardsStart: checked.towardsStart, pointerRegister: d, destination: d, op) else { return }
+        let after = try pointerLimit(result, towardsStart: checked.towardsStart, pointerRegister: d, destination: d, op)
         var mask = checked
         // abs() of the u32 difference read as an int, as the kernel computes it.
         mask.limit = UInt32(Int32(truncatingIfNeeded: checked.limit &- after).magnitude)
