@@ -47,8 +47,9 @@ extension Exploration {
             var value = RegisterState.scalar(result)
             // A linked scalar plus or minus a constant stays linked, the constant remembered (one
             // only, within s32); any other operation breaks the link.
+            // A 32-bit one only from a value that fits 32 bits (else the sum loses its upper half).
             if op == .add || op == .sub, destination.id != 0, destination.id & RegisterState.addConstFlags == 0,
-               let constant = operand.bounds.constantValue {
+               is64 || destination.bounds.umax <= UInt64(UInt32.max), let constant = operand.bounds.constantValue {
                 let wide = Int64(bitPattern: constant)
                 var delta: Int64? = is64 ? (Int64(Int32.min)...Int64(Int32.max) ~= wide ? wide : nil)
                                          : Int64(Int32(truncatingIfNeeded: constant))
@@ -227,9 +228,11 @@ extension Exploration {
         }
         // An unprivileged loader masks every pointer move by a register against Spectre v1
         // (`sanitize_ptr_alu`); what it cannot mask is refused.
+        var mask: PointerMask?
         if options.strict && sourceIsRegister {
-            try checkMaskable(pointer, by: scalar, op, pointerRegister: destination.isPointer ? d : s,
-                              scalarRegister: destination.isPointer ? s : d, destination: d)
+            mask = try checkMaskable(pointer, by: scalar, op, pointerRegister: destination.isPointer ? d : s,
+                                     scalarRegister: destination.isPointer ? s : d, destination: d,
+                                     pointerIsDestination: destination.isPointer)
         }
         let s64 = scalar.bounds
         if let constant = s64.constantValue {
@@ -243,6 +246,7 @@ extension Exploration {
             }
             pointer.offset = Int32(newOffset)
             if options.strict { try checkInBoundsAfterArithmetic(pointer, d) }
+            if let mask { try commitMask(mask, result: pointer, d, op) }
             setRegister(d, pointer)
             return
         }
@@ -263,66 +267,7 @@ extension Exploration {
             pointer.range = 0
         }
         if options.strict { try checkInBoundsAfterArithmetic(pointer, d) }
+        if let mask { try commitMask(mask, result: pointer, d, op) }
         setRegister(d, pointer)
-    }
-
-    /// `sanitize_ptr_alu` before the move, as an unprivileged loader runs it: the scalar's sign
-    /// must be known (the mask goes one way), the pointer must be one the kernel can mask (stack,
-    /// map value), and it must be inside its object in the masking direction (`retrieve_ptr_limit`).
-    private func checkMaskable(_ pointer: RegisterState, by scalar: RegisterState, _ op: ALUOperation,
-                               pointerRegister: Int, scalarRegister: Int, destination d: Int) throws(VerificationError) {
-        let prohibited = "pointer arithmetic with it prohibited for !root"
-        let bounds = scalar.bounds
-        if !bounds.isConstant && (bounds.smin < 0) != (bounds.smax < 0) {
-            throw error("R\(scalarRegister) has unknown scalar with mixed signed bounds, \(prohibited)",
-                        hint: "bound the value to one sign (e.g. mask it, or check it is >= 0) before adding it")
-        }
-        let isNegative = bounds.smin < 0
-        let towardsStart = (op == .add && isNegative) || (op == .sub && !isNegative)
-        let limit: Int64, maximum: Int64
-        switch pointer.type {
-        case .stack:
-            maximum = Int64(Self.stackSize) + (towardsStart ? 1 : 0)
-            limit = -(Int64(bitPattern: pointer.bounds.tnum.value) &+ Int64(pointer.offset))
-        case .mapValue(let index):
-            maximum = Int64(maps[index].valueSize)
-            limit = (towardsStart ? pointer.bounds.smin : Int64(bitPattern: pointer.bounds.umax)) &+ Int64(pointer.offset)
-        default:
-            throw error("R\(pointerRegister) has pointer with unsupported alu operation, \(prohibited)")
-        }
-        // The kernel keeps the limit in a u32: a negative one is out of range too.
-        if UInt32(truncatingIfNeeded: limit) >= UInt32(truncatingIfNeeded: maximum) || limit < Int64(Int32.min) || limit > Int64(UInt32.max) {
-            throw error("R\(d) tried to \(op == .add ? "add" : "sub") beyond pointer bounds, \(prohibited)")
-        }
-    }
-
-    /// `sanitize_check_bounds`: for an unprivileged loader a moved stack or map value pointer must
-    /// still point inside its object (so later accesses can be masked), and a stack pointer must
-    /// stay at a known offset.
-    private func checkInBoundsAfterArithmetic(_ pointer: RegisterState, _ d: Int) throws(VerificationError) {
-        switch pointer.type {
-        case .stack:
-            let tnum = pointer.bounds.tnum
-            let offset = Int64(pointer.offset) &+ Int64(bitPattern: tnum.value)
-            guard tnum.isConstant else {
-                throw error("R\(d) variable stack access prohibited for !root, var_off=\(tnum) off=\(Int32(truncatingIfNeeded: offset))")
-            }
-            if offset >= 0 || offset < -Int64(Self.stackSize) {
-                throw error("R\(d) stack pointer arithmetic goes out of range, prohibited for !root; off=\(Int32(truncatingIfNeeded: offset))")
-            }
-        case .mapValue(let index):
-            // The kernel's check_map_access of one byte at the pointer: its message comes first.
-            let valueSize = maps[index].valueSize
-            do {
-                try regionAccess(d, pointer, offset: 0, size: 1, regionSize: valueSize,
-                                 describe: { "invalid access to map value, value_size=\(valueSize) off=\($0) size=1" })
-            } catch var refusal {
-                refusal.message += "\nR\(d) pointer arithmetic of map value goes out of range, prohibited for !root"
-                refusal.hint = "an unprivileged loader needs a map value pointer inside the value after every move"
-                throw refusal
-            }
-        default:
-            break
-        }
     }
 }

@@ -110,10 +110,12 @@ extension Exploration {
         case .mapValueOrNull:
             guard let map = meta.map else { throw error("kernel subsystem misconfigured verifier") }
             // An array lookup with a constant key below max_entries cannot fail: the kernel elides
-            // the NULL check (`can_elide_value_nullness`), for keys in zero bytes or a scalar spill.
+            // the NULL check (`can_elide_value_nullness`), for keys in zero bytes or a scalar spill;
+            // not in an inner-map template, whose max_entries says nothing of the real inner maps.
             var value = RegisterState.pointer(.mapValue(index: map), maybeNull: true)
             let info = maps[map]
-            if id == .mapLookupElem, info.type == .array || info.type == .percpuArray, let key = meta.constantKey,
+            if id == .mapLookupElem, info.type == .array || info.type == .percpuArray, !info.isInnerMapTemplate,
+               let key = meta.constantKey,
                key < UInt64(info.maxEntries) {
                 value.maybeNull = false
             } else {

@@ -90,15 +90,15 @@ extension Exploration {
         func linked(_ other: RegisterState) -> ScalarBounds? {
             guard other.isScalar, other.baseID == original.baseID else { return nil }
             let flags = RegisterState.addConstFlags
+            // A 32-bit sum and a 64-bit one of the same base are not a constant apart.
+            if (other.id ^ original.id) & flags == flags { return nil }
             let bothPlain = (other.id | original.id) & flags == 0
-            if bothPlain || (other.offset == original.offset && other.id & flags == original.id & flags) { return bounds }
-            // Only a 64-bit link can be undone: a value known from a zero-extended 32-bit sum
-            // says nothing exact about the 64-bit value it came from.
-            if original.id & RegisterState.addConst32Flag != 0 { return nil }
+            if bothPlain || other.offset == original.offset { return bounds }
             let delta = Int64(other.offset) - Int64(original.offset)
-            // The 32-bit link is the 32-bit sum, zero-extended.
+            // With a 32-bit link on either side the values are 32-bit sums, zero-extended; a 32-bit
+            // link is made only from a value that fits 32 bits, so it can be undone both ways.
             var shifted = ScalarBounds.apply(.add, bounds, .constant(UInt64(bitPattern: delta)),
-                                             is64: other.id & RegisterState.addConst32Flag == 0)
+                                             is64: (other.id | original.id) & RegisterState.addConst32Flag == 0)
             shifted.sync()
             return shifted
         }

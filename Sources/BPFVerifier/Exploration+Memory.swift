@@ -262,25 +262,20 @@ extension Exploration {
             }
             let value = write.scalar
             let (slot, byteInSlot) = StackState.position(Int(low))
+            markStoreBarrier(stack.slots[slot], size: size, storesPointer: value.isPointer)
             if value.isPointer && size != 8 { throw error("invalid size of register spill") }
             if size == 8 {
-                if value.isScalar, value.bounds.constantValue == 0, case .immediate = write {
-                    stack.slots[slot] = StackSlot(kinds: 0xaaaa, spilled: nil)  // eight STACK_ZERO bytes
-                } else {
-                    stack.slots[slot] = StackSlot(kinds: 0xffff, spilled: value)
-                }
+                // An immediate at a slot's start, zero too, is a spill of a known scalar
+                // (check_stack_write_fixed_off's fake register): the log shows `fp-8=0`, not
+                // `fp-8=00000000`, and a 4-byte key there is not a constant (spill size 8).
+                stack.slots[slot] = StackSlot(kinds: 0xffff, spilled: value)
                 return .unknownScalar
             }
             // A narrower scalar spill at the start of a slot (`save_register_state` with its size):
-            // a register, or a non-zero immediate; the slot keeps the whole value (a fill of the
-            // same width gets it back, and a constant key there is a constant), the bytes it does
-            // not cover stay zero or unwritten, else become misc.
-            var isSpill = false
+            // a register or an immediate (zero too: `*(u32 *)(r10 -8) = 0` logs `fp-8=????0`); the
+            // slot keeps the whole value (a fill of the same width gets it back, and a constant key
+            // there is a constant), the bytes it does not cover stay zero or unwritten, else misc.
             if byteInSlot == 0, value.isScalar {
-                if case .register = write { isSpill = true }
-                if case .immediate(let imm) = write, imm != 0 { isSpill = true }
-            }
-            if isSpill {
                 var spilled = value
                 if !Self.fits(value.bounds, bytes: size) { spilled.id = 0 }  // a narrowing spill breaks the link
                 var contents = stack.slots[slot]
@@ -367,6 +362,20 @@ extension Exploration {
         return allZero ? .constant(0) : .unknownScalar
     }
 
+    /// Spectre v4 (speculative store bypass), as check_stack_write_fixed_off sanitises it for an
+    /// unprivileged loader: a store of a pointer, or one over bytes that were not all misc or
+    /// zero, gets a barrier after it (``storeBarriers``). As in the kernel, the bytes looked at
+    /// are the slot's first `size` from its top (fp-1 down), whichever bytes the store writes.
+    func markStoreBarrier(_ slot: StackSlot, size: Int, storesPointer: Bool) {
+        guard options.strict, !storeBarriers[index] else { return }
+        var needed = storesPointer
+        for byte in 0..<size where !needed {
+            let kind = slot.kind(7 - byte)
+            if kind != .misc && kind != .zero { needed = true }
+        }
+        if needed { storeBarriers[index] = true }
+    }
+
     /// True when every value `bounds` allows fits in `bytes` bytes (`get_reg_width`), so a spill
     /// or fill of that width loses nothing.
     static func fits(_ bounds: ScalarBounds, bytes: Int) -> Bool {
@@ -394,6 +403,8 @@ extension Exploration {
             for byteOffset in low..<(low + Int64(size)) {
                 let (s, byte) = StackState.position(Int(byteOffset))
                 if write {
+                    // The kernel checks the helper's stores one byte at a time (check_helper_call).
+                    markStoreBarrier(stack.slots[s], size: 1, storesPointer: false)
                     if stack.slots[s].spilled != nil { stack.slots[s].spilled = nil; stack.slots[s].kinds = 0x5555 }
                     stack.slots[s].setKind(byte, .misc)
                 } else if stack.slots[s].kind(byte) == .invalid && options.strict {

@@ -97,6 +97,17 @@ final class Exploration {
     /// Set when some path stores into the packet or calls a helper that changes it.
     var writesPacket = false
     var log: [String] = []
+    /// The Spectre mask each unprivileged pointer arithmetic instruction needs, by instruction
+    /// (``PointerMask``): every path through one must need the same.
+    var pointerMasks: [Int: PointerMask] = [:]
+    /// Set once a pointer moved by an unknown scalar needed a mask (`explore_alu_limits`):
+    /// pruning then compares scalars exactly, so that every path reaches the masked
+    /// instruction with its own bounds (a narrower one needs another mask).
+    var exploresALULimits = false
+    /// Instructions with a Spectre v4 barrier after them (`nospec_result`): an unprivileged
+    /// loader's store over stack bytes that held something else than misc or zero, or of a
+    /// pointer. A speculative path ends once past one.
+    var storeBarriers: [Bool]
 
     /// The kernel's limit on pending branches (`BPF_COMPLEXITY_LIMIT_JMP_SEQ`).
     static let pendingLimit = 8192
@@ -133,6 +144,7 @@ final class Exploration {
         visited = Array(repeating: [], count: program.instructions.count)
         visitCounts = Array(repeating: 0, count: program.instructions.count)
         statesAt = Array(repeating: 0, count: program.instructions.count)
+        storeBarriers = Array(repeating: false, count: program.instructions.count)
         var main = FrameState(callSite: -1, functionStart: 0)
         main.registers[1] = .pointer(.context)
         main.registers[10] = .pointer(.stack(frame: 0))
@@ -181,6 +193,12 @@ final class Exploration {
                 continue
             }
             if options.keepsLog { log.append(instructionLine(logged) + "; " + touchedText(logged)) }
+            if state.isSpeculative && storeBarriers[logged] {
+                // The barrier after the store stops the mispredicted path (do_check's nospec_result).
+                finishPath()
+                guard popPending() else { return }
+                continue
+            }
             switch outcome {
             case .next: index += 1
             case .jump(let target): index = target
@@ -345,7 +363,7 @@ final class Exploration {
         var pruned = false
         for node in visited[index].reversed() {
             if StateInclusion.includes(node.state, state, liveRegisters: live, decidingRegisters: liveness.decidesIn[index],
-                                           liveSlots: liveness.liveSlots[index]) {
+                                           liveSlots: liveness.liveSlots[index], exactScalars: exploresALULimits) {
                 node.hits += 1
                 pruned = true
                 break

@@ -23,20 +23,25 @@ public struct VerifierMap: Sendable, Hashable {
     public var maxEntries: Int
     /// `BPF_F_RDONLY_PROG` (`.rodata`): programs may only read values.
     public var isReadOnly: Bool
+    /// `BPF_F_INNER_MAP`: a template for inner maps whose max_entries may differ from its own.
+    public var isInnerMapTemplate: Bool
 
-    public init(name: String, type: MapType, keySize: Int, valueSize: Int, maxEntries: Int, isReadOnly: Bool = false) {
+    public init(name: String, type: MapType, keySize: Int, valueSize: Int, maxEntries: Int, isReadOnly: Bool = false,
+                isInnerMapTemplate: Bool = false) {
         self.name = name
         self.type = type
         self.keySize = keySize
         self.valueSize = valueSize
         self.maxEntries = maxEntries
         self.isReadOnly = isReadOnly
+        self.isInnerMapTemplate = isInnerMapTemplate
     }
 
     /// The map of a definition, read-only when the definition says `BPF_F_RDONLY_PROG`.
     public init(name: String, definition: MapDefinition) {
         self.init(name: name, type: definition.type, keySize: Int(definition.keySize), valueSize: Int(definition.valueSize),
-                  maxEntries: Int(definition.maxEntries), isReadOnly: definition.flags.contains(.readOnlyProgram))
+                  maxEntries: Int(definition.maxEntries), isReadOnly: definition.flags.contains(.readOnlyProgram),
+                  isInnerMapTemplate: definition.flags.contains(.innerMap))
     }
 }
 

@@ -6,7 +6,7 @@ enum StateInclusion {
     /// (the others may hold anything), and of those only `decidingRegisters` by their bounds when
     /// both are scalars (``Liveness/decidesIn``); outer frames are compared whole.
     static func includes(_ old: VerifierState, _ current: VerifierState, liveRegisters: UInt16,
-                         decidingRegisters: UInt16 = 0x7ff, liveSlots: UInt64 = .max) -> Bool {
+                         decidingRegisters: UInt16 = 0x7ff, liveSlots: UInt64 = .max, exactScalars: Bool = false) -> Bool {
         guard old.frames.count == current.frames.count, old.references.count == current.references.count else { return false }
         // A speculative path proves nothing about a real one.
         if old.isSpeculative && !current.isSpeculative { return false }
@@ -21,12 +21,13 @@ enum StateInclusion {
                 let a = old.frames[f].registers[r], b = current.frames[f].registers[r]
                 // A scalar whose value decides nothing later: any scalar will do (the kernel's
                 // `!rold->precise` case of regsafe).
-                if deciding & (1 << UInt16(r)) == 0 && a.isScalar && b.isScalar { continue }
-                if !registerIncludes(a, b, &ids) { return false }
+                if !exactScalars && deciding & (1 << UInt16(r)) == 0 && a.isScalar && b.isScalar { continue }
+                if !registerIncludes(a, b, &ids, exactScalars: exactScalars) { return false }
             }
         }
         for f in 0...innermost
-        where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids, liveSlots: f == innermost ? liveSlots : .max) {
+        where !stackIncludes(old.frames[f].stack, current.frames[f].stack, &ids, liveSlots: f == innermost ? liveSlots : .max,
+                             exactScalars: exactScalars) {
             return false
         }
         for (id, _) in old.references {
@@ -91,7 +92,10 @@ enum StateInclusion {
     }
 
     /// `regsafe`.
-    static func registerIncludes(_ old: RegisterState, _ current: RegisterState, _ ids: inout IDMap) -> Bool {
+    ///
+    /// With `exactScalars` (`explore_alu_limits`) scalars must be equal, not merely included.
+    static func registerIncludes(_ old: RegisterState, _ current: RegisterState, _ ids: inout IDMap,
+                                 exactScalars: Bool = false) -> Bool {
         if old.type == .notInitialized { return true }
         guard old.type == current.type else { return false }
         switch old.type {
@@ -101,6 +105,7 @@ enum StateInclusion {
             let flags = RegisterState.addConstFlags
             if old.id & flags != current.id & flags { return false }
             if old.id & flags != 0 && old.offset != current.offset { return false }
+            if exactScalars { return old.bounds == current.bounds && ids.match(old.id, current.id) }
             return old.bounds.includes(current.bounds) && (old.id == 0 || ids.match(old.id, current.id))
         case .packet, .packetMeta:
             return old.offset == current.offset && old.range <= current.range && old.bounds.includes(current.bounds)
@@ -113,7 +118,8 @@ enum StateInclusion {
     }
 
     /// `stacksafe`: every byte the old state relied on is at least as known in the current one.
-    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap, liveSlots: UInt64 = .max) -> Bool {
+    static func stackIncludes(_ old: StackState, _ current: StackState, _ ids: inout IDMap, liveSlots: UInt64 = .max,
+                              exactScalars: Bool = false) -> Bool {
         // Slots below the old state's depth were never touched on its path: nothing to compare.
         let used = min(StackState.slotCount, (old.depth + 7) / 8)
         for s in 0..<used where liveSlots & (1 << UInt64(s)) != 0 {
@@ -121,7 +127,7 @@ enum StateInclusion {
             let a = old.slots[s], b = current.slots[s]
             if let spilled = a.spilled {
                 if let other = b.spilled {
-                    if !registerIncludes(spilled, other, &ids) { return false }
+                    if !registerIncludes(spilled, other, &ids, exactScalars: exactScalars) { return false }
                     continue
                 }
                 // A spilled scalar that is unknown is as general as misc bytes.

@@ -1,0 +1,18 @@
+# what: r2 = r3 + (-1) keeps a negative delta, so 1 <= r3 <= 16 bounds the stack index r2 to 0..15
+# type: tc
+
+r4 = 0
+*(u64 *)(r10 - 0x10) = r4
+*(u64 *)(r10 - 0x8) = r4
+r0 = 0
+r3 = *(u32 *)(r1 + 0x0)
+r2 = r3
+r2 += -1
+if r3 > 0x10 goto out
+if r3 == 0x0 goto out
+r4 = r10
+r4 += -0x10
+r4 += r2
+r0 = *(u8 *)(r4 + 0x0)
+out:
+exit

@@ -1,0 +1,20 @@
+// what: array lookup, an 8-byte immediate 0 at fp-8 is a spill of 8 bytes, wider than the 4-byte key at fp-8, dereferenced without NULL check
+// type: tc
+
+#include "skbpf.h"
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } amap SEC(".maps");
+char _license[] SEC("license") = "GPL";
+
+SEC("tc") __attribute__((naked)) int prog(void)
+{
+	asm volatile(
+	"*(u64 *)(r10 - 8) = 0\n"
+	"r2 = r10\n"
+	"r2 += -8\n"
+	"r1 = %[amap] ll\n"
+	"call 1\n"
+	"r0 = *(u64 *)(r0 + 0)\n"
+	"exit\n"
+	:: [amap]"i"(&amap) : "memory");
+}
