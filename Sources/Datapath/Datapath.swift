@@ -61,7 +61,9 @@ public final class Datapath {
     static let snapshotCapacity = 65_536 + 512
     /// Buffers for clones and replies; clones wait here until the current packet is done.
     let generatedPool: SkBuffPool
-    var pendingClones: [(skb: SkBuff, device: Int, isIngress: Bool)] = []
+    /// Read for every packet (is it empty?): unchecked, as a datapath is one worker's alone, so
+    /// the read pays no dynamic exclusivity check.
+    @exclusivity(unchecked) var pendingClones: [(skb: SkBuff, device: Int, isIngress: Bool)] = []
 
     /// Builds a datapath. `attachments` are loaded programs whose specifications name hooks,
     /// devices and sockets of `configuration`.

@@ -30,7 +30,9 @@ final class LiveSink: PacketSink {
     let devices: [TunDevice]
     private(set) var failures: [WriteFailures]
     /// Devices found gone while writing (the engine stops using them).
-    private(set) var goneDevices: Set<Int> = []
+    /// Read for every packet: unchecked (a sink is one worker's alone), so the read pays no
+    /// dynamic exclusivity check.
+    @exclusivity(unchecked) private(set) var goneDevices: Set<Int> = []
     /// The worker's queue index.
     let queue: Int
     private let header = UnsafeMutableRawPointer.allocate(byteCount: VirtioHeader.byteCount, alignment: 8)
@@ -45,7 +47,7 @@ final class LiveSink: PacketSink {
 
     func transmit(_ skb: SkBuff, device: Int) {
         let tun = devices[device]
-        if goneDevices.contains(device) {
+        if !goneDevices.isEmpty && goneDevices.contains(device) {
             failures[device].gone += 1
             return
         }
