@@ -77,59 +77,45 @@ extension Interpreter {
 
     /// Performs an atomic read-modify-write whose address was already checked.
     /// Fetching forms put the old value in src (cmpxchg: in r0); 32-bit forms zero-extend it.
+    @inline(never)
+    static func atomic(_ code: OpCode, _ p: UnsafeMutableRawPointer, _ r: UnsafeMutablePointer<UInt64>, _ s: Int) {
+        let old = atomicSize(code) == 4
+            ? UInt64(readModifyWrite(code, p, UInt32(truncatingIfNeeded: r[s]), expected: UInt32(truncatingIfNeeded: r[0])))
+            : readModifyWrite(code, p, r[s], expected: r[0])
+        switch code {
+        case .atomicAdd32, .atomicOr32, .atomicAnd32, .atomicXor32, .atomicAdd64, .atomicOr64, .atomicAnd64, .atomicXor64: break
+        case .atomicCmpxchg32, .atomicCmpxchg64: r[0] = old
+        default: r[s] = old
+        }
+    }
+
+    /// The operation of `code` on the `T` at `p`; returns the value it replaced.
     ///
     /// Truly atomic (sequentially consistent, as the kernel's fetch forms are fully ordered):
     /// datapath workers on several threads may run it on one map value at once. A misaligned
     /// address (only an unverified program can make one) falls back to a plain read and write.
-    @inline(never)
-    static func atomic(_ code: OpCode, _ p: UnsafeMutableRawPointer, _ r: UnsafeMutablePointer<UInt64>, _ s: Int) {
-        if atomicSize(code) == 4 {
-            let operand = UInt32(truncatingIfNeeded: r[s])
-            let old: UInt32
-            if UInt(bitPattern: p) & 3 == 0 {
-                let cell = UnsafeAtomic<UInt32>(at: p.assumingMemoryBound(to: UInt32.AtomicRepresentation.self))
-                switch code {
-                case .atomicAdd32, .atomicFetchAdd32: old = cell.loadThenWrappingIncrement(by: operand, ordering: .sequentiallyConsistent)
-                case .atomicOr32, .atomicFetchOr32: old = cell.loadThenBitwiseOr(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicAnd32, .atomicFetchAnd32: old = cell.loadThenBitwiseAnd(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicXor32, .atomicFetchXor32: old = cell.loadThenBitwiseXor(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicXchg32: old = cell.exchange(operand, ordering: .sequentiallyConsistent)
-                default:  // cmpxchg32
-                    old = cell.compareExchange(expected: UInt32(truncatingIfNeeded: r[0]), desired: operand,
-                                               ordering: .sequentiallyConsistent).original
-                }
-            } else {
-                old = p.loadUnaligned(as: UInt32.self)
-                p.storeBytes(of: combine(code, old, operand, expected: UInt32(truncatingIfNeeded: r[0])), as: UInt32.self)
-            }
-            switch code {
-            case .atomicAdd32, .atomicOr32, .atomicAnd32, .atomicXor32: break
-            case .atomicCmpxchg32: r[0] = UInt64(old)
-            default: r[s] = UInt64(old)
-            }
-        } else {
-            let operand = r[s]
-            let old: UInt64
-            if UInt(bitPattern: p) & 7 == 0 {
-                let cell = UnsafeAtomic<UInt64>(at: p.assumingMemoryBound(to: UInt64.AtomicRepresentation.self))
-                switch code {
-                case .atomicAdd64, .atomicFetchAdd64: old = cell.loadThenWrappingIncrement(by: operand, ordering: .sequentiallyConsistent)
-                case .atomicOr64, .atomicFetchOr64: old = cell.loadThenBitwiseOr(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicAnd64, .atomicFetchAnd64: old = cell.loadThenBitwiseAnd(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicXor64, .atomicFetchXor64: old = cell.loadThenBitwiseXor(with: operand, ordering: .sequentiallyConsistent)
-                case .atomicXchg64: old = cell.exchange(operand, ordering: .sequentiallyConsistent)
-                default:  // cmpxchg64
-                    old = cell.compareExchange(expected: r[0], desired: operand, ordering: .sequentiallyConsistent).original
-                }
-            } else {
-                old = p.loadUnaligned(as: UInt64.self)
-                p.storeBytes(of: combine(code, old, operand, expected: r[0]), as: UInt64.self)
-            }
-            switch code {
-            case .atomicAdd64, .atomicOr64, .atomicAnd64, .atomicXor64: break
-            case .atomicCmpxchg64: r[0] = old
-            default: r[s] = old
-            }
+    @inline(__always)
+    static func readModifyWrite<T: FixedWidthInteger & AtomicInteger>(_ code: OpCode, _ p: UnsafeMutableRawPointer, _ operand: T,
+                                                                      expected: T) -> T {
+        guard UInt(bitPattern: p) % UInt(MemoryLayout<T>.alignment) == 0 else {
+            let old = p.loadUnaligned(as: T.self)
+            p.storeBytes(of: combine(code, old, operand, expected: expected), as: T.self)
+            return old
+        }
+        let cell = UnsafeAtomic<T>(at: p.assumingMemoryBound(to: T.AtomicRepresentation.self))
+        switch code {
+        case .atomicAdd32, .atomicFetchAdd32, .atomicAdd64, .atomicFetchAdd64:
+            return cell.loadThenWrappingIncrement(by: operand, ordering: .sequentiallyConsistent)
+        case .atomicOr32, .atomicFetchOr32, .atomicOr64, .atomicFetchOr64:
+            return cell.loadThenBitwiseOr(with: operand, ordering: .sequentiallyConsistent)
+        case .atomicAnd32, .atomicFetchAnd32, .atomicAnd64, .atomicFetchAnd64:
+            return cell.loadThenBitwiseAnd(with: operand, ordering: .sequentiallyConsistent)
+        case .atomicXor32, .atomicFetchXor32, .atomicXor64, .atomicFetchXor64:
+            return cell.loadThenBitwiseXor(with: operand, ordering: .sequentiallyConsistent)
+        case .atomicXchg32, .atomicXchg64:
+            return cell.exchange(operand, ordering: .sequentiallyConsistent)
+        default:  // cmpxchg
+            return cell.compareExchange(expected: expected, desired: operand, ordering: .sequentiallyConsistent).original
         }
     }
 
