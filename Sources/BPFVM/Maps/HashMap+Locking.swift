@@ -12,7 +12,7 @@ import Synchronization
 //                                      tries take the lock
 //
 // A walk that races a writer reads only preallocated, never-freed memory, and is bounded by the
-// element count, so a half-changed chain can make it wrong (then retried) but never unsafe. The
+// element count (``find(_:hash:)``), so a half-changed chain can make it wrong (then retried) but never unsafe. The
 // value pointer it returns outlives the check, as the kernel's outlives its RCU section: if the
 // element is deleted and reused meanwhile, the program sees the new key's value, as with the
 // kernel's preallocated maps. The reference bit an LRU lookup sets is a single racing byte, as
@@ -43,7 +43,7 @@ extension HashMap {
         for _ in 0..<4 {
             let before = sequence.load(ordering: .acquiring)
             if before & 1 != 0 { continue }
-            let e = findBounded(key, hash: hash)
+            let e = find(key, hash: hash)
             atomicMemoryFence(ordering: .acquiring)
             guard sequence.load(ordering: .relaxed) == before else { continue }
             guard e >= 0 else { return nil }
@@ -51,20 +51,6 @@ extension HashMap {
             return valueAddress(e, cpu: cpu)
         }
         return locked { lookupUnlocked(key, cpu: cpu) }
-    }
-
-    /// ``find(_:hash:)`` that gives up (-1) after more steps than the map has elements: a chain
-    /// a writer is changing may, for a moment, loop.
-    @inline(__always)
-    func findBounded(_ key: UnsafeRawPointer, hash: UInt32) -> Int32 {
-        var e = buckets[Int(hash & bucketMask)]
-        var steps = maxEntries
-        while e >= 0 && steps > 0 {
-            if hashes[Int(e)] == hash && keyEquals(e, key) { return e }
-            e = chainNext[Int(e)]
-            steps &-= 1
-        }
-        return -1
     }
 
     /// Marks the map shared by several threads: from now on changes take its lock and lookups

@@ -168,13 +168,17 @@ public final class HashMap: BPFMap {
         return true
     }
 
-    /// `lookup_elem_raw()`: the element holding `key`, or -1.
+    /// `lookup_elem_raw()`: the element holding `key`, or -1. The walk gives up after as many
+    /// steps as the map has elements: no chain is longer, except for a moment one a writer is
+    /// changing under a lock-free lookup (HashMap+Locking), which may then loop.
     @inline(__always)
     func find(_ key: UnsafeRawPointer, hash: UInt32) -> Int32 {
         var e = buckets[Int(hash & bucketMask)]
-        while e >= 0 {
+        var steps = maxEntries
+        while e >= 0 && steps > 0 {
             if hashes[Int(e)] == hash && keyEquals(e, key) { return e }
             e = chainNext[Int(e)]
+            steps &-= 1
         }
         return -1
     }
@@ -375,12 +379,13 @@ public final class HashMap: BPFMap {
         locked { updateUnlocked(key, value, flags: flags, cpu: cpu) }
     }
 
-    func updateUnlocked(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64, cpu: Int) -> Int {
+    /// `allCPUs`: a per-CPU value holds every CPU's copy (user space), else the one of `cpu`.
+    func updateUnlocked(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64, cpu: Int, allCPUs: Bool = false) -> Int {
         switch kind {
         case .hash: updateHash(key, value, flags: flags)
-        case .perCPU: updatePerCPU(key, value, flags: flags, cpu: cpu, allCPUs: false)
+        case .perCPU: updatePerCPU(key, value, flags: flags, cpu: cpu, allCPUs: allCPUs)
         case .lru: updateLRU(key, value, flags: flags, cpu: cpu)
-        case .lruPerCPU: updateLRUPerCPU(key, value, flags: flags, cpu: cpu, allCPUs: false)
+        case .lruPerCPU: updateLRUPerCPU(key, value, flags: flags, cpu: cpu, allCPUs: allCPUs)
         }
     }
 
@@ -432,14 +437,7 @@ public final class HashMap: BPFMap {
 
     override func userUpdate(_ key: UnsafeRawPointer, _ value: UnsafeRawPointer, flags: UInt64) -> Int {
         let cpu = userCPU
-        return locked {
-            switch kind {
-            case .hash: updateHash(key, value, flags: flags)
-            case .perCPU: updatePerCPU(key, value, flags: flags, cpu: cpu, allCPUs: true)
-            case .lru: updateLRU(key, value, flags: flags, cpu: cpu)
-            case .lruPerCPU: updateLRUPerCPU(key, value, flags: flags, cpu: cpu, allCPUs: true)
-            }
-        }
+        return locked { updateUnlocked(key, value, flags: flags, cpu: cpu, allCPUs: true) }
     }
 
     override func userDelete(_ key: UnsafeRawPointer) -> Int { delete(key, cpu: userCPU) }
