@@ -13,8 +13,9 @@ public import BPFABI
 //   delete(key, cpu:) -> 0/-e                  delete(key:), nextKey(after:), entries()
 //
 // Maps are not thread-safe by default: one operation at a time. A set shared by several datapath
-// workers (`MapSet.share(amongWorkers:)`) makes its hash and LRU maps lock every operation
-// (HashMap+Locking.swift); array values race as in the kernel.
+// workers (`MapSet.share(amongWorkers:)`) makes its hash and LRU maps lock their changes and
+// validate their lookups (HashMap+Locking.swift), and its ring buffers lock reservations; array
+// values race as in the kernel.
 
 /// A BPF map: its definition, the helper-path operations programs call, and the user-space API.
 ///

@@ -1,7 +1,8 @@
 extension MapSet {
     /// Prepares the set for `workerCount` threads running programs at once (one per TUN queue):
-    /// each uses its worker index as the CPU of per-CPU maps, and hash/LRU maps and ring buffers
-    /// lock their operations when there is more than one. Arrays need no lock (slots never move;
+    /// each uses its worker index as the CPU of per-CPU maps, and when there is more than one,
+    /// hash/LRU maps lock their changes (lookups stay lock-free) and ring buffers their
+    /// reservations. Arrays need no lock (slots never move;
     /// programs use atomics, which are atomic here too); perf event slots are each written by the
     /// one worker whose CPU they are bound to. Call before the workers start; a single worker
     /// changes nothing, so the single-threaded path stays lock-free.

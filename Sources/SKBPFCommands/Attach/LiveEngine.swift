@@ -58,11 +58,11 @@ final class LiveEngine {
         let control = try LiveControl()
         self.control = control
         let count = Self.workerCount(pipeline.tunDevices)
-        let datapaths = try Self.datapaths(pipeline.configuration, attachments, count: count,
-                                           sinks: (0..<count).map { LiveSink(devices: devices, queue: $0) }, taps: taps)
-        workers = datapaths.enumerated().map { index, datapath in
-            LiveWorker(index: index, devices: devices, backings: pipeline.tunDevices, datapath: datapath,
-                       sink: datapath.sink as! LiveSink, control: control)
+        let sinks = (0..<count).map { LiveSink(devices: devices, queue: $0) }
+        let datapaths = try Self.datapaths(pipeline.configuration, attachments, count: count, sinks: sinks, taps: taps)
+        workers = (0..<count).map { index in
+            LiveWorker(index: index, devices: devices, backings: pipeline.tunDevices, datapath: datapaths[index],
+                       sink: sinks[index], control: control)
         }
     }
 
@@ -184,34 +184,6 @@ final class LiveEngine {
 
     static func warn(_ text: String) {
         FileHandle.standardError.write(Data("skbpf attach: \(text)\n".utf8))
-    }
-}
-
-/// A worker's thread: started at once with the stop and reload signals blocked (the controller
-/// takes them from the self-pipe; a worker's reads and writes are never interrupted).
-final class LiveThread {
-    private var thread = pthread_t()
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&blocked, signal) }
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let status = pthread_create(&thread, nil, { argument in
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        precondition(status == 0, "pthread_create: \(String(cString: strerror(status)))")
-    }
-
-    func join() { pthread_join(thread, nil) }
-
-    private final class Box {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }
 

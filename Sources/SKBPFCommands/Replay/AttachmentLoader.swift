@@ -14,7 +14,7 @@ import PacketIO
 enum AttachmentLoader {
     /// Every attachment of `configuration`, in its order. With several `workers` (threads that
     /// will run the programs at once, see ``ProgramAttachment/forWorker(_:)``) map sets get a
-    /// per-CPU slot for each and are shared: their hash maps and ring buffers lock.
+    /// per-CPU slot for each and are shared (``MapSet/share(amongWorkers:)``).
     static func loadAll(_ configuration: DatapathConfiguration, workers: Int = 1) throws(CommandFailure) -> [ProgramAttachment] {
         let attachments = try configuration.attachments.map { specification throws(CommandFailure) in
             try load(specification, devices: configuration.devices, workers: workers)
