@@ -160,7 +160,7 @@ extension Exploration {
         // scalar spill covering exactly the key's bytes whose value is known (all 64 bits of it).
         guard case .stack(let frame) = pointer.type, let variable = pointer.bounds.constantValue else { return nil }
         let offset = Int(pointer.offset) + Int(Int64(bitPattern: variable))
-        guard offset >= -512, offset < 0 else { return nil }
+        guard offset >= -StackState.byteCount, offset < 0 else { return nil }
         let (slot, first) = StackState.position(offset)
         let contents = state.frames[frame].stack.slots[slot]
         var zeroBytes = 0
@@ -235,7 +235,7 @@ extension Exploration {
             let depth = stackDepths[frame.functionStart] ?? 0
             total += (max(depth, 1) + 31) / 32 * 32
         }
-        if total > 512 {
+        if total > StackState.byteCount {
             throw error("combined stack size of \(state.frames.count) calls is \(total). Too large")
         }
     }

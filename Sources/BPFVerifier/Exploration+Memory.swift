@@ -232,10 +232,10 @@ extension Exploration {
             if pointer.bounds.smax >= Self.maxVariableOffset || pointer.bounds.smin <= -Self.maxVariableOffset {
                 throw error("invalid unbounded variable-offset \(verb) stack R\(regno)")
             }
-            if low < -512 || high + Int64(size) > 0 || pointer.bounds.smin == Int64.min {
+            if low < -Int64(StackState.byteCount) || high + Int64(size) > 0 || pointer.bounds.smin == Int64.min {
                 throw error("invalid variable-offset \(isWrite ? "write to" : "read from") stack R\(regno) var_off=\(pointer.bounds.tnum) off=\(base) size=\(size)")
             }
-        } else if low < -512 || low + Int64(size) > 0 || size == 0 {
+        } else if low < -Int64(StackState.byteCount) || low + Int64(size) > 0 || size == 0 {
             throw error("invalid \(verb) stack R\(regno) off=\(low) size=\(size)")
         }
         if !variable && low % Int64(size) != 0 {
@@ -395,7 +395,7 @@ extension Exploration {
                 return
             }
             let low = base + Int64(bitPattern: constant)
-            if low < -512 || low + Int64(size) > 0 {
+            if low < -Int64(StackState.byteCount) || low + Int64(size) > 0 {
                 throw error("invalid indirect access to stack R\(regno) off=\(low) size=\(size)")
             }
             var stack = state.frames[frame].stack

@@ -57,7 +57,7 @@ extension Exploration {
         let limit: Int64, maximum: Int64
         switch pointer.type {
         case .stack:
-            maximum = Int64(Self.stackSize) + (towardsStart ? 1 : 0)
+            maximum = Int64(StackState.byteCount) + (towardsStart ? 1 : 0)
             limit = -(Int64(bitPattern: pointer.bounds.tnum.value) &+ Int64(pointer.offset))
         case .mapValue(let index):
             maximum = Int64(maps[index].valueSize)
@@ -98,7 +98,7 @@ extension Exploration {
             guard tnum.isConstant else {
                 throw error("R\(d) variable stack access prohibited for !root, var_off=\(tnum) off=\(Int32(truncatingIfNeeded: offset))")
             }
-            if offset >= 0 || offset < -Int64(Self.stackSize) {
+            if offset >= 0 || offset < -Int64(StackState.byteCount) {
                 throw error("R\(d) stack pointer arithmetic goes out of range, prohibited for !root; off=\(Int32(truncatingIfNeeded: offset))")
             }
         case .mapValue(let index):

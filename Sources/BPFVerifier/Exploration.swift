@@ -113,8 +113,6 @@ final class Exploration {
     static let pendingLimit = 8192
     /// Variable offsets beyond this are refused (`BPF_MAX_VAR_OFF`).
     static let maxVariableOffset: Int64 = 1 << 29
-    /// `MAX_BPF_STACK`: bytes of one frame's stack.
-    static let stackSize = 512
     /// The largest packet offset tracked (`MAX_PACKET_OFF`).
     static let maxPacketOffset: UInt64 = 0xffff
 
@@ -292,7 +290,7 @@ final class Exploration {
             for callee in callees[f] ?? [] where !seen.contains(callee) { walk(callee, sum, calls + 1, seen.union([callee])) }
         }
         walk(0, 0, 0, [0])
-        if worst.total > 512 {
+        if worst.total > StackState.byteCount {
             index = 0
             throw error("combined stack size of \(worst.calls) calls is \(worst.total). Too large")
         }
@@ -527,7 +525,7 @@ final class Exploration {
         }
         if let base, case .stack(let frame) = register(base).type, let variable = register(base).bounds.constantValue {
             let offset = Int(register(base).offset) + Int(Int64(bitPattern: variable)) + Int(insn.offset)
-            if offset >= -512 && offset < 0, let text = Self.slotText(state.frames[frame].stack, slot: StackState.position(offset).slot) {
+            if offset >= -StackState.byteCount && offset < 0, let text = Self.slotText(state.frames[frame].stack, slot: StackState.position(offset).slot) {
                 parts.append(text)
             }
         }

@@ -256,7 +256,7 @@ struct Liveness {
         var kill = [UInt64](repeating: 0, count: count)
         /// Slots covering `[offset, offset + size)` below r10; nil when outside the frame.
         func slots(_ offset: Int, _ size: Int) -> UInt64? {
-            guard offset < 0, offset + size <= 0, offset >= -512 else { return nil }
+            guard offset < 0, offset + size <= 0, offset >= -StackState.byteCount else { return nil }
             let first = (-(offset + size)) / 8, last = (-offset - 1) / 8
             var mask: UInt64 = 0
             for slot in first...last { mask |= 1 << UInt64(slot) }

@@ -23,7 +23,9 @@ struct StackSlot: Hashable, Sendable {
 
 /// A function's 512-byte stack frame, slot by slot from the top (`slots[0]` = fp-8 … fp-1).
 struct StackState: Hashable, Sendable {
-    static let slotCount = 64
+    /// `MAX_BPF_STACK`: bytes of one frame, and of all the frames of a call chain together.
+    static let byteCount = 512
+    static let slotCount = byteCount / 8
     var slots: [StackSlot] = Array(repeating: .empty, count: slotCount)
     /// Deepest byte below the frame pointer this function touched (its stack depth).
     var depth = 0
